@@ -1,0 +1,6 @@
+"""SPO Guild: live health, block outcomes and verifiable numbers for stake pools."""
+
+from spoguild.celery import app as celery_app
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "celery_app"]
