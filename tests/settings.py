@@ -4,8 +4,13 @@ DATABASE_URL and REDIS_URL are honoured as in production, so the same suite
 runs on PostgreSQL and Redis when they are set and on SQLite otherwise.
 """
 
+import os
 import tempfile
 from pathlib import Path
+
+# Keep the suite's SQLite files and broker queue apart from a running `make run`,
+# whose worker would otherwise take the tests' tasks (and the other way round).
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="spoguild-test-"))
 
 from spoguild.settings import *  # noqa: F403
 from spoguild.settings import DATABASES

@@ -48,9 +48,13 @@ def _route_names(resolver: URLResolver, namespace: str = "") -> set[str]:
                 f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             )
             names |= _route_names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and (
-            "org" in pattern.pattern.converters
-            or "id" in pattern.pattern.converters
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name
+            and (
+                "org" in pattern.pattern.converters
+                or "id" in pattern.pattern.converters
+            )
         ):
             names.add(f"{namespace}{pattern.name}")
     return names
