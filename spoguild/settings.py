@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "apps.apikeys",
     "apps.health",
     "apps.networks",
+    "apps.nodes",
+    "apps.samples",
     "apps.pages",
     "apps.demo",
 ]
