@@ -21,7 +21,7 @@ install: $(STAMP) assets
 $(STAMP): pyproject.toml agent/pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]" -e ./agent
+	$(BIN)/pip install --quiet -e ".[dev]" -e "./agent[dev]"
 	touch $(STAMP)
 
 # Front-end libraries and the Blockfrost mock come from the npm registry.
@@ -42,6 +42,7 @@ format: install
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy spoguild apps
+	$(BIN)/mypy --config-file agent/pyproject.toml agent/src
 
 ## bench: speed and memory benchmarks, results in bench/results/
 bench: install
