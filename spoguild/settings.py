@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "apps.networks",
     "apps.nodes",
     "apps.samples",
+    "apps.chain",
+    "apps.pools",
     "apps.pages",
     "apps.demo",
 ]
