@@ -13,6 +13,13 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The reader's methods are named after the types they return, which shadows
+# those builtins inside the class body; annotations use these aliases.
+_Str = str
+_Bool = bool
+_Int = int
+_List = list
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -20,25 +27,25 @@ _FALSE = {"0", "false", "no", "off"}
 class Env:
     """Reads settings from a mapping (the process environment by default)."""
 
-    def __init__(self, source: Mapping[str, str] | None = None) -> None:
+    def __init__(self, source: Mapping[_Str, _Str] | None = None) -> None:
         self.source = os.environ if source is None else source
 
-    def raw(self, name: str) -> str | None:
+    def raw(self, name: _Str) -> _Str | None:
         value = self.source.get(name)
         if value is not None and value.strip() != "":
             return value.strip()
         return None
 
-    def str(self, name: str, default: str | None = None) -> str | None:
+    def str(self, name: _Str, default: _Str | None = None) -> _Str | None:
         return self.raw(name) or default
 
-    def required(self, name: str) -> str:
+    def required(self, name: _Str) -> _Str:
         value = self.secret(name)
         if value is None:
             raise ImproperlyConfigured(f"{name} must be set in production.")
         return value
 
-    def secret(self, name: str, default: str | None = None) -> str | None:
+    def secret(self, name: _Str, default: _Str | None = None) -> _Str | None:
         """Reads NAME, or the contents of the file named by NAME_FILE."""
         value = self.raw(name)
         if value is not None:
@@ -53,7 +60,7 @@ class Env:
                 f"{name}_FILE: cannot read {path}: {exc}"
             ) from exc
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: _Str, default: _Bool) -> _Bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -65,7 +72,7 @@ class Env:
             f"{name}={value!r} is not a boolean; use one of true/false, 1/0, yes/no."
         )
 
-    def int(self, name: str, default: int, minimum: int | None = None) -> int:
+    def int(self, name: _Str, default: _Int, minimum: _Int | None = None) -> _Int:
         value = self.raw(name)
         if value is None:
             return default
@@ -77,13 +84,13 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
         return number
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(self, name: _Str, default: _List[_Str] | None = None) -> _List[_Str]:
         value = self.raw(name)
         if value is None:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, name: _Str, choices: tuple[_Str, ...], default: _Str) -> _Str:
         value = (self.raw(name) or default).lower()
         if value not in choices:
             raise ImproperlyConfigured(

@@ -212,7 +212,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # Front-end libraries come from npm (package.json) at install time and are
 # served from node_modules under a stable prefix; nothing third-party is committed.
 _NODE_MODULES = BASE_DIR / "node_modules"

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -13,7 +13,7 @@ from spoguild.api import router
 admin.site.site_header = "SPO Guild administration"
 admin.site.site_title = "SPO Guild admin"
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
@@ -30,6 +30,7 @@ urlpatterns = [
     path("account/", include("apps.accounts.urls")),
     path("orgs/", include("apps.organizations.urls")),
     path("orgs/", include("apps.apikeys.urls")),
+    path("orgs/", include("apps.nodes.urls")),
     path("invitations/<str:token>/", invitation, name="invitation"),
     path("api/v1/", include(api_patterns)),
 ]

@@ -49,7 +49,7 @@ class User(AbstractUser):
     activated per request by ``UserTimezoneMiddleware``.
     """
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
@@ -60,9 +60,9 @@ class User(AbstractUser):
     updated_at = models.DateTimeField(auto_now=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         ordering = ["email"]

@@ -7,6 +7,7 @@ sentence a user can read; views show that sentence and change nothing.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -209,7 +210,7 @@ def transfer_ownership(
 
 def purge_expired_invitations(older_than_days: int = 30) -> int:
     """Deletes invitations that expired long ago; pending and recent ones stay."""
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _details = Invitation.objects.filter(expires_at__lt=cutoff).delete()
     return deleted
 

@@ -20,7 +20,9 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: object, actor_role: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         roles = assignable_roles(actor_role)
-        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in roles]
         self.fields["role"].initial = Role.MEMBER
 
 
@@ -35,4 +37,6 @@ class TransferForm(forms.Form):
         self, *args: object, members: list[tuple[int, str]], **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["new_owner"].choices = members
+        owner_field = self.fields["new_owner"]
+        assert isinstance(owner_field, forms.ChoiceField)
+        owner_field.choices = members

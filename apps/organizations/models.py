@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -50,13 +50,13 @@ class TenantQuerySet(models.QuerySet[Any]):
 
     organization_field = "organization"
 
-    def for_user(self, user: Any) -> TenantQuerySet:
+    def for_user(self, user: Any) -> Self:
         lookup = f"{self.organization_field}_id__in"
         return self.filter(**{lookup: organization_ids_for(user)})
 
 
 class OrganizationQuerySet(TenantQuerySet):
-    def for_user(self, user: Any) -> OrganizationQuerySet:
+    def for_user(self, user: Any) -> Self:
         return self.filter(pk__in=organization_ids_for(user)).annotate(
             role=role_for(user)
         )
@@ -71,6 +71,8 @@ class Organization(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
+    # Annotated by ``for_user``: the actor's role in this organization.
+    role: str | None
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -80,7 +81,9 @@ def members(request: HttpRequest, org: UUID) -> HttpResponse:
         .select_related("invited_by"),
         "can_manage": manage,
         "is_owner": organization.role == Role.OWNER,
-        "invite_form": InvitationForm(actor_role=organization.role) if manage else None,
+        "invite_form": InvitationForm(actor_role=organization.role or "")
+        if manage
+        else None,
         "role_choices": Role.choices,
         "permission_table": permission_table(),
         "roles": [
@@ -97,10 +100,10 @@ def members(request: HttpRequest, org: UUID) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, org: UUID) -> HttpResponse:
     organization = organization_for(request.user, org, Permission.MANAGE_MEMBERS)
-    form = InvitationForm(request.POST, actor_role=organization.role)
+    form = InvitationForm(request.POST, actor_role=organization.role or "")
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
         return redirect("organizations:members", organization.public_id)
     try:
         actions.invite(
@@ -260,10 +263,10 @@ def _membership(
     )
 
 
-def _apply(request: HttpRequest, change: object, success: str) -> bool:
+def _apply(request: HttpRequest, change: Callable[[], object], success: str) -> bool:
     """Runs an action, turning its rule violation into a message for the user."""
     try:
-        change()  # type: ignore[operator]
+        change()
     except actions.MembershipError as exc:
         messages.error(request, str(exc))
         return False
