@@ -149,6 +149,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")
+# The embedded setup of `make run`: SQLite and no Redis; pages say so.
+EMBEDDED_SETUP = not REDIS_URL and DATABASES["default"]["ENGINE"].endswith("sqlite3")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
@@ -313,6 +315,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Node samples: raw samples are kept for days, hourly rollups for about 13
+# months. An agent sends one request a minute plus its backlog after an
+# outage (about 20 batches of 500), far below the per-node intake limit.
+SAMPLES_RAW_RETENTION_DAYS = env.int("SAMPLES_RAW_RETENTION_DAYS", 14, minimum=1)
+SAMPLES_ROLLUP_RETENTION_DAYS = env.int("SAMPLES_ROLLUP_RETENTION_DAYS", 396, minimum=1)
+SAMPLES_INTAKE_RATE_PER_MINUTE = env.int(
+    "SAMPLES_INTAKE_RATE_PER_MINUTE", 120, minimum=1
+)
+
 # Celery: Redis in production; without it, a filesystem broker in DATA_DIR so
 # that `make run` has a real worker and scheduler and needs no other server.
 if REDIS_URL:
@@ -331,6 +342,39 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{DATA_DIR / 'results'}"
     (DATA_DIR / "results").mkdir(parents=True, exist_ok=True)
+# Chain data (apps/chain): the networks to sync, and per network the indexer to
+# read it from. Koios needs no key; Blockfrost needs one project id per network.
+_CHAIN_NETWORK_NAMES = ("mainnet", "preprod", "preview")
+CHAIN_NETWORKS = [name.lower() for name in env.list("CHAIN_NETWORKS", ["mainnet"])]
+for _network in CHAIN_NETWORKS:
+    if _network not in _CHAIN_NETWORK_NAMES:
+        raise ImproperlyConfigured(
+            f"CHAIN_NETWORKS: {_network!r} must be one of: "
+            f"{', '.join(_CHAIN_NETWORK_NAMES)}."
+        )
+CHAIN_SOURCES: dict[str, dict[str, str | None]] = {}
+for _network in _CHAIN_NETWORK_NAMES:
+    _suffix = _network.upper()
+    CHAIN_SOURCES[_network] = {
+        "source": env.choice(
+            f"CHAIN_SOURCE_{_suffix}", ("blockfrost", "koios"), "koios"
+        ),
+        "project_id": env.secret(f"BLOCKFROST_PROJECT_ID_{_suffix}"),
+        # A self-hosted Koios or Blockfrost (RYO) instance; the vendor's by default.
+        "base_url": env.str(f"CHAIN_SOURCE_URL_{_suffix}"),
+    }
+    _chosen = CHAIN_SOURCES[_network]
+    if (
+        _network in CHAIN_NETWORKS
+        and _chosen["source"] == "blockfrost"
+        and not _chosen["project_id"]
+    ):
+        raise ImproperlyConfigured(
+            f"CHAIN_SOURCE_{_suffix}=blockfrost needs BLOCKFROST_PROJECT_ID_{_suffix} "
+            f"(or BLOCKFROST_PROJECT_ID_{_suffix}_FILE)."
+        )
+KOIOS_TOKEN = env.secret("KOIOS_TOKEN")
+
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -345,9 +389,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.health.tasks.record_heartbeat",
         "schedule": 30.0,
     },
+    # Chain data: each run decides what is due, so a frequent beat costs no calls.
+    "chain-network-state": {
+        "task": "apps.chain.tasks.sync_networks",
+        "schedule": crontab(minute="*/5"),
+    },
+    "chain-pool-directory": {
+        "task": "apps.chain.tasks.sync_directories",
+        "schedule": crontab(minute=7),
+    },
+    "chain-pool-details": {
+        "task": "apps.chain.tasks.sync_pool_details",
+        "schedule": crontab(minute="2-59/15"),
+    },
     "expire-invitations": {
         "task": "apps.organizations.tasks.purge_expired_invitations",
         "schedule": crontab(minute=17),
+    },
+    "samples-roll-up": {
+        "task": "apps.samples.tasks.roll_up_recent",
+        "schedule": crontab(minute="*/5"),
+    },
+    "samples-partitions": {
+        "task": "apps.samples.tasks.prepare_sample_partitions",
+        "schedule": crontab(minute=7),
+    },
+    "samples-retention": {
+        "task": "apps.samples.tasks.drop_expired_samples",
+        "schedule": crontab(hour=3, minute=23),
     },
 }
 CELERY_TASK_ALWAYS_EAGER = False

@@ -17,33 +17,42 @@ from apps.organizations.access import organization_for
 from apps.organizations.roles import Permission, can
 
 
+# The new key's plaintext waits in the session for exactly one page view, so
+# the page can be reloaded without creating a second key (post/redirect/get).
+NEW_KEY_SESSION = "new_api_key"
+
+
 @login_required
 def api_keys(request: HttpRequest, org: UUID) -> HttpResponse:
     organization = organization_for(request.user, org)
     manage = can(organization.role, Permission.MANAGE_KEYS)
     form = ApiKeyForm(request.POST or None)
-    created = None
     if request.method == "POST" and not manage:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        created = actions.create_api_key(
+        key, plaintext = actions.create_api_key(
             organization,
             request.user,
             form.cleaned_data["name"],
             form.cleaned_data["scope"],
         )
-        form = ApiKeyForm()
+        request.session[NEW_KEY_SESSION] = {"id": str(key.public_id), "key": plaintext}
+        return redirect("apikeys:list", organization.public_id)
     keys = (
         ApiKey.objects.for_user(request.user)
         .filter(organization=organization)
         .select_related("created_by")
     )
+    created = request.session.pop(NEW_KEY_SESSION, None)
+    created_key = next(
+        (key for key in keys if created and str(key.public_id) == created["id"]), None
+    )
     context = {
         "organization": organization,
         "keys": keys,
         "form": form if manage else None,
-        "created_key": created[0] if created else None,
-        "created_plaintext": created[1] if created else None,
+        "created_key": created_key,
+        "created_plaintext": created["key"] if created_key else None,
     }
     return render(request, "apikeys/api_keys.html", context)
 

@@ -9,5 +9,5 @@ from spoguild import __version__
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "version": __version__,
-        "embedded_mode": not settings.PRODUCTION,
+        "embedded_mode": settings.EMBEDDED_SETUP,
     }

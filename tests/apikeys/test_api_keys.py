@@ -18,11 +18,12 @@ def test_a_created_key_is_shown_once_and_stored_only_as_a_hash(
 ) -> None:
     url = reverse("apikeys:list", args=[actors.organization.public_id])
 
-    created = owner_client.post(url, {"name": "grafana", "scope": "read"})
+    created = owner_client.post(url, {"name": "grafana", "scope": "read"}, follow=True)
     again = owner_client.get(url)
 
     key = ApiKey.objects.get()
     plaintext = created.context["created_plaintext"]
+    assert created.redirect_chain == [(url, 302)]
     assert plaintext.startswith(f"{key.prefix}_")
     assert plaintext.encode() in created.content
     assert plaintext.encode() not in again.content
