@@ -16,7 +16,6 @@ from apps.apikeys.models import ApiKey
 from apps.organizations.access import organization_for
 from apps.organizations.roles import Permission, can
 
-
 # The new key's plaintext waits in the session for exactly one page view, so
 # the page can be reloaded without creating a second key (post/redirect/get).
 NEW_KEY_SESSION = "new_api_key"
