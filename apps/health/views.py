@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from apps.health import checks
@@ -25,3 +25,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+def ping(request: HttpRequest) -> HttpResponse:
+    """204 without touching the database: the bench's baseline for a Django view."""
+    return HttpResponse(status=204)

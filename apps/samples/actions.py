@@ -1,0 +1,208 @@
+"""Storing samples, rolling them up, and forgetting them when they expire."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Min, Q
+from django.utils import timezone
+
+from apps.nodes.models import Node
+from apps.samples import buckets, partitions, storage
+from apps.samples.metrics import typed_columns
+from apps.samples.models import ROLLED_METRICS, Resolution, Rollup, Sample
+from apps.samples.protocol import IncomingSample
+
+logger = logging.getLogger(__name__)
+
+# The periodic rollup recomputes this far back; a batch holding older samples
+# (a backlog) asks for its own span to be rolled up instead.
+RECENT_FIVE_MINUTES = timedelta(minutes=15)
+BACKLOG_AGE = timedelta(minutes=10)
+# 5-minute buckets serve the 7-day charts; hourly ones keep the long history.
+FIVE_MINUTE_RETENTION = timedelta(days=35)
+PARTITION_DAYS_AHEAD = 3
+
+
+@dataclass(frozen=True)
+class Ack:
+    """What one batch added: new samples, and samples already stored."""
+
+    accepted: int
+    duplicates: int
+
+
+def store_samples(
+    node: Node, samples: Sequence[IncomingSample], now: datetime | None = None
+) -> Ack:
+    """Stores a batch once per (node, ts) and moves the node's latest state on.
+
+    One transaction: what is acknowledged is committed. The insert skips
+    samples already stored and the database says how many rows it added;
+    the node's newest ts and latest state only ever move forward.
+    """
+    now = now or timezone.now()
+    rows = _new_rows(node, samples, now)
+    if not rows:
+        return Ack(accepted=0, duplicates=0)
+
+    newest = rows[-1]
+    with transaction.atomic():
+        storage.advance_last_sample_at(node, newest.ts)
+        accepted = storage.insert_new(rows)
+        storage.advance_state(node, newest, now)
+
+    if accepted:
+        _roll_up_backlog(node, rows[0].ts, newest.ts, now)
+    return Ack(accepted=accepted, duplicates=len(samples) - accepted)
+
+
+def _new_rows(
+    node: Node, samples: Sequence[IncomingSample], now: datetime
+) -> list[Sample]:
+    """One row per ts (the first one wins, as for a repeated batch), by ts."""
+    first: dict[datetime, IncomingSample] = {}
+    for sample in samples:
+        first.setdefault(sample.ts, sample)
+    return [
+        Sample(
+            node=node,
+            ts=ts,
+            data=sample.data,
+            received_at=now,
+            **typed_columns(sample.data, ts, node.network),
+        )
+        for ts, sample in sorted(first.items())
+    ]
+
+
+def _roll_up_backlog(
+    node: Node, oldest: datetime, newest: datetime, now: datetime
+) -> None:
+    if oldest >= now - BACKLOG_AGE:
+        return
+    from apps.samples.tasks import roll_up_node  # tasks import this module
+
+    since, until = oldest.isoformat(), newest.isoformat()
+    transaction.on_commit(lambda: roll_up_node.delay(node.pk, since, until))
+
+
+def roll_up(
+    resolution: Resolution,
+    since: datetime,
+    until: datetime,
+    node_ids: Iterable[int] | None = None,
+) -> int:
+    """Recomputes every bucket touching ``[since, until]``; returns the count.
+
+    Whole buckets are recomputed from the raw samples and upserted, so a
+    second run writes the same numbers.
+    """
+    seconds = resolution.seconds
+    samples = Sample.objects.filter(
+        ts__gte=buckets.floor(since, seconds),
+        ts__lt=buckets.ceil(until + timedelta(seconds=1), seconds),
+    )
+    if node_ids is not None:
+        samples = samples.filter(node_id__in=list(node_ids))
+    groups = (
+        samples.annotate(bucket=buckets.Bucket("ts", seconds))
+        .values("node_id", "bucket")
+        .annotate(**_aggregates())
+        .order_by()
+    )
+    rows = [_rollup(resolution, group) for group in groups]
+    Rollup.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["node", "resolution", "bucket_start"],
+        update_fields=[*_rollup_value_fields(), "updated_at"],
+    )
+    return len(rows)
+
+
+def roll_up_recent(now: datetime | None = None) -> int:
+    """Recomputes the recent buckets of every node: the periodic task's work."""
+    now = now or timezone.now()
+    hour_start = buckets.floor(now, Resolution.HOUR.seconds)
+    return roll_up(Resolution.FIVE_MINUTES, now - RECENT_FIVE_MINUTES, now) + roll_up(
+        Resolution.HOUR, hour_start - timedelta(hours=1), now
+    )
+
+
+def roll_up_span(node_id: int, since: datetime, until: datetime) -> int:
+    """Recomputes one node's buckets over a span, after a backlog arrived."""
+    return sum(
+        roll_up(resolution, since, until, [node_id]) for resolution in Resolution
+    )
+
+
+def _aggregates() -> dict[str, Any]:
+    aggregates: dict[str, Any] = {
+        "sample_count": Count("ts"),
+        "reachable_count": Count("ts", filter=Q(node_reachable=True)),
+    }
+    for metric in ROLLED_METRICS:
+        aggregates[f"{metric}_min"] = Min(metric)
+        aggregates[f"{metric}_avg"] = Avg(metric)
+        aggregates[f"{metric}_max"] = Max(metric)
+    return aggregates
+
+
+def _rollup_value_fields() -> list[str]:
+    return list(_aggregates())
+
+
+def _rollup(resolution: Resolution, group: dict[str, Any]) -> Rollup:
+    values = {name: group[name] for name in _rollup_value_fields()}
+    return Rollup(
+        node_id=group["node_id"],
+        resolution=resolution,
+        bucket_start=group["bucket"],
+        **values,
+    )
+
+
+def drop_expired(now: datetime | None = None) -> dict[str, int]:
+    """Forgets raw samples and rollups past their retention; says how many."""
+    now = now or timezone.now()
+    raw_cutoff = now - timedelta(days=settings.SAMPLES_RAW_RETENTION_DAYS)
+    dropped_days = partitions.drop_before(raw_cutoff)
+    # On PostgreSQL rows of a partly expired day wait for the whole day to be
+    # dropped; elsewhere rows are deleted one by one.
+    raw, _detail = (
+        (0, {})
+        if partitions.enabled()
+        else Sample.objects.filter(ts__lt=raw_cutoff).delete()
+    )
+    hourly_cutoff = now - timedelta(days=settings.SAMPLES_ROLLUP_RETENTION_DAYS)
+    counts = {
+        "raw_samples": raw,
+        "raw_partitions": len(dropped_days),
+        "rollups_5m": _delete_rollups(
+            Resolution.FIVE_MINUTES, now - FIVE_MINUTE_RETENTION
+        ),
+        "rollups_1h": _delete_rollups(Resolution.HOUR, hourly_cutoff),
+    }
+    logger.info("Expired samples dropped", extra=counts)
+    return counts
+
+
+def _delete_rollups(resolution: Resolution, cutoff: datetime) -> int:
+    deleted, _detail = Rollup.objects.filter(
+        resolution=resolution, bucket_start__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def prepare_partitions(now: datetime | None = None) -> list[date]:
+    """Creates the partitions of yesterday, today and the next days, if missing."""
+    today = (now or timezone.now()).date()
+    days = [today + timedelta(days=n) for n in range(-1, PARTITION_DAYS_AHEAD + 1)]
+    return partitions.ensure(days)
