@@ -1,0 +1,145 @@
+"""What a node's latest sample says, in the terms the pages show.
+
+The pages read one row per node (``NodeState``, the newest sample) and derive
+the rest here: status, KES outlook, severity order. Nothing here queries the
+database except ``overview``, which reads every node of an organization with
+its state in a single query whatever their number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from apps.networks.constants import params
+from apps.networks.slots import datetime_to_slot, kes_expiry
+from apps.nodes.models import Node, NodeRole, NodeStatus
+from apps.organizations.models import Organization
+
+# gLiveView's thresholds: ≤ 8 periods (12 days on mainnet) is a warning, 0 critical.
+KES_WARNING_PERIODS = 8
+
+# Problems first: the order lists and counters follow.
+SEVERITY = {
+    NodeStatus.DOWN: 0,
+    NodeStatus.LATE: 1,
+    NodeStatus.NEW: 2,
+    NodeStatus.UP: 3,
+}
+
+
+@dataclass(frozen=True)
+class KesOutlook:
+    remaining_periods: int
+    days_left: float
+    expires_at: datetime
+
+    @property
+    def level(self) -> str:
+        if self.remaining_periods <= 0:
+            return "critical"
+        if self.remaining_periods <= KES_WARNING_PERIODS:
+            return "warning"
+        return "ok"
+
+
+def kes_outlook(
+    network: str, remaining_periods: int | None, ts: datetime | None
+) -> KesOutlook | None:
+    """KES days left and expiry for a block producer's sample, else None.
+
+    Days left count whole periods (1.5 days each on every network). The
+    expiry also subtracts the part of the current period already used, so it
+    is taken at the wall-clock slot of the sample's own time: that is the
+    slot the node's KES period follows, even when its tip lags.
+    """
+    if remaining_periods is None or ts is None:
+        return None
+
+    remaining = max(0, remaining_periods)
+    network_params = params(network)
+    period = network_params.slots_per_kes_period * network_params.slot_length
+    slot = datetime_to_slot(network, ts)
+    return KesOutlook(
+        remaining_periods=remaining,
+        days_left=remaining * period / timedelta(days=1),
+        expires_at=kes_expiry(network, slot, remaining, ts),
+    )
+
+
+@dataclass(frozen=True)
+class NodeHealth:
+    """A node with its newest sample and what follows from it at ``now``."""
+
+    node: Node
+    state: Any  # apps.samples.models.NodeState, or None before the first sample
+    status: NodeStatus
+    now: datetime
+
+    @classmethod
+    def of(cls, node: Node, now: datetime | None = None) -> NodeHealth:
+        now = now or timezone.now()
+        # A missing reverse one-to-one raises an AttributeError subclass.
+        state = getattr(node, "state", None)
+        return cls(node=node, state=state, status=node.status(now), now=now)
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.status]
+
+    @property
+    def is_block_producer(self) -> bool:
+        return self.node.role == NodeRole.BLOCK_PRODUCER
+
+    @property
+    def sample_age(self) -> timedelta | None:
+        return self.now - self.state.ts if self.state else None
+
+    @property
+    def reported(self) -> dict[str, Any]:
+        """The node part of the newest sample as the agent sent it."""
+        data = getattr(self.state, "data", None) or {}
+        return data.get("node") or {}
+
+    @property
+    def node_started_at(self) -> datetime | None:
+        started = self.reported.get("node_start_time")
+        return datetime.fromtimestamp(started, tz=UTC) if started else None
+
+    @property
+    def kes(self) -> KesOutlook | None:
+        if self.state is None:
+            return None
+        return kes_outlook(
+            self.node.network, self.state.kes_remaining_periods, self.state.ts
+        )
+
+
+@dataclass(frozen=True)
+class Overview:
+    rows: list[NodeHealth]
+    counts: dict[str, int]
+    checked_at: datetime
+
+
+def overview(user: Any, organization: Organization) -> Overview:
+    """Every node of the organization, problems first, with status counts."""
+    now = timezone.now()
+    nodes = (
+        Node.objects.for_user(user)
+        .filter(organization=organization)
+        .select_related("state")
+        # The full sample stays behind: the list needs the typed fields only.
+        .defer("state__data")
+    )
+    rows = sorted(
+        (NodeHealth.of(node, now) for node in nodes),
+        key=lambda row: (row.severity, row.node.name.lower()),
+    )
+    found = Counter(row.status.value for row in rows)
+    counts = {status.value: found[status.value] for status in NodeStatus}
+    return Overview(rows=rows, counts=counts, checked_at=now)

@@ -1,0 +1,133 @@
+"""The demo: three demo nodes, fed by the real agent from simulated nodes."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from apps.demo import agents
+from apps.demo.actions import DEMO_NODES, DEMO_ORGANIZATION, ensure_demo_nodes
+from apps.demo.simulator import block_slot, tip_at
+from apps.networks.slots import datetime_to_slot
+from apps.nodes.actions import find_node_by_token
+from apps.nodes.models import Node, NodeRole
+from apps.samples.models import NodeState, Sample
+from spoguild_agent import parse_metrics
+from tests.factories import make_organization
+
+NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
+RELAY, PRODUCER = DEMO_NODES[0].simulation, DEMO_NODES[2].simulation
+
+
+def test_the_demo_has_two_relays_and_a_block_producer(db):
+    organization = make_organization(name=DEMO_ORGANIZATION)
+    ensure_demo_nodes(organization)
+    ensure_demo_nodes(organization)
+
+    nodes = Node.objects.filter(organization=organization).order_by("name")
+    assert [(n.role, n.network, n.is_demo) for n in nodes] == [
+        (NodeRole.BLOCK_PRODUCER, "mainnet", True),
+        (NodeRole.RELAY, "mainnet", True),
+        (NodeRole.RELAY, "mainnet", True),
+    ]
+
+
+def test_a_simulated_producer_reads_like_a_real_one():
+    node = parse_metrics(PRODUCER.metrics(NOW))
+
+    assert node["version"] == "10.6.2"
+    assert 0 <= datetime_to_slot("mainnet", NOW) - node["tip_slot"] < 40
+    assert 3 <= node["kes_remaining_periods"] <= 62
+    assert node["opcert_expiry_kes_period"] - node["opcert_start_kes_period"] == 62
+    assert node["conns_inbound"] is not None
+
+
+def test_a_simulated_relay_exports_no_forging_or_kes_metrics():
+    node = parse_metrics(RELAY.metrics(NOW))
+
+    assert node["kes_remaining_periods"] is None
+    assert node["slots_missed"] is None
+    assert node["leadership_checks"] is None
+    assert node["tip_slot"] is not None
+
+
+def test_the_simulated_chain_moves_with_the_clock():
+    earlier = parse_metrics(RELAY.metrics(NOW))
+    later = parse_metrics(RELAY.metrics(NOW + timedelta(minutes=10)))
+
+    assert later["tip_slot"] - earlier["tip_slot"] == pytest.approx(600, abs=40)
+    assert later["block_height"] > earlier["block_height"]
+
+
+def test_a_healthy_simulated_tip_is_never_40_slots_behind():
+    gaps = [block_slot(n + 1) - block_slot(n) for n in range(5000)]
+    lags = [slot - tip_at(slot)[1] for slot in range(157_169_709, 157_189_709)]
+
+    assert min(gaps) >= 4
+    assert max(lags) < 40
+    assert sum(gaps) / len(gaps) == pytest.approx(20, abs=0.1)
+
+
+def test_the_metrics_endpoint_serves_the_simulation():
+    server = agents.MetricsServer(RELAY, lambda: NOW)
+    server.start()
+    try:
+        with urllib.request.urlopen(server.url, timeout=5) as answer:
+            text = answer.read().decode()
+    finally:
+        server.stop()
+
+    assert (
+        parse_metrics(text)["tip_slot"] == parse_metrics(RELAY.metrics(NOW))["tip_slot"]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_runner_delivers_history_and_live_samples(live_server, tmp_path):
+    # Given a demo node and its runner, with a minute of history to send
+    organization = make_organization(name=DEMO_ORGANIZATION)
+    node = ensure_demo_nodes(organization)[2]
+    server = agents.MetricsServer(PRODUCER, lambda: datetime.now(UTC))
+    server.start()
+    demo = agents.prepare(
+        node,
+        PRODUCER,
+        service_url=live_server.url,
+        metrics_url=server.url,
+        spool_dir=tmp_path,
+        interval=1,
+        now=datetime.now(UTC),
+    )
+    demo.backfill_since = datetime.now(UTC) - timedelta(seconds=60)
+    stop = threading.Event()
+    thread = threading.Thread(target=demo.run, args=(stop,))
+
+    # When it runs for a moment
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while (
+            time.monotonic() < deadline
+            and Sample.objects.filter(node=node).count() < 62
+        ):
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+        server.stop()
+
+    # Then the service holds the history and the live samples, from its token
+    assert find_node_by_token(demo.config.token) == node
+    assert Sample.objects.filter(node=node).count() >= 62
+    state = NodeState.objects.get(node=node)
+    assert state.kes_remaining_periods is not None
+    assert state.tip_lag_slots is not None
+    assert not thread.is_alive()
+
+
+def _stored(node: Node) -> int:
+    return Sample.objects.filter(node=node).count()

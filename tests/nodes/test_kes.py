@@ -1,0 +1,61 @@
+"""KES days left and expiry, worked by hand from the genesis constants.
+
+Mainnet at 2025-06-01T00:00:00Z is slot 157,169,709 (FACTS §1). Its KES period
+is 157,169,709 // 129,600 = 1212, which began 157,169,709 - 1212 x 129,600 =
+94,509 s earlier. With 10 periods left the key lasts 10 x 129,600 = 1,296,000 s
+from that start: 1,296,000 - 94,509 = 1,201,491 s after the sample, which is
+13 days 21:44:51 later, 2025-06-14T21:44:51Z. Days left count whole periods:
+10 x 1.5 = 15.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from apps.nodes.health import kes_outlook
+
+TS = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def test_ten_periods_left_on_mainnet():
+    kes = kes_outlook("mainnet", 10, TS)
+
+    assert kes is not None
+    assert kes.remaining_periods == 10
+    assert kes.days_left == 15.0
+    assert kes.expires_at == datetime(2025, 6, 14, 21, 44, 51, tzinfo=UTC)
+    assert kes.level == "ok"
+
+
+@pytest.mark.parametrize(
+    ("remaining", "days", "level"),
+    [
+        (62, 93.0, "ok"),
+        (9, 13.5, "ok"),
+        (8, 12.0, "warning"),
+        (1, 1.5, "warning"),
+        (0, 0.0, "critical"),
+        (-3, 0.0, "critical"),
+    ],
+)
+def test_days_left_and_warning_level(remaining, days, level):
+    kes = kes_outlook("mainnet", remaining, TS)
+
+    assert kes is not None
+    assert (kes.days_left, kes.level) == (days, level)
+
+
+def test_a_relay_has_no_kes_outlook():
+    assert kes_outlook("mainnet", None, TS) is None
+
+
+def test_preview_uses_its_own_slot_clock():
+    # Preview's slot 0 is 2022-10-25T00:00:00Z (1666656000): at TS its slot is
+    # 1748736000 - 1666656000 = 82,080,000, 82,080,000 % 129,600 = 43,200 s into
+    # its KES period; one period left ends 129,600 - 43,200 = 86,400 s later.
+    kes = kes_outlook("preview", 1, TS)
+
+    assert kes is not None
+    assert kes.expires_at == datetime(2025, 6, 2, tzinfo=UTC)

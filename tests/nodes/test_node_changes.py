@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.nodes.models import Node
+from tests.nodes.builders import make_node
+
+
+def _url(name: str, node: Node) -> str:
+    return reverse(
+        f"nodes:{name}",
+        kwargs={"org": node.organization.public_id, "node": node.public_id},
+    )
+
+
+def _form(node: Node, **fields: object) -> dict[str, object]:
+    return {
+        "name": node.name,
+        "network": node.network,
+        "role": node.role,
+        "pool_id": node.pool_id,
+        "interval_seconds": node.interval_seconds,
+        "grace_seconds": node.grace_seconds,
+        **fields,
+    }
+
+
+def test_a_member_changes_a_node(actors, member_client):
+    node = make_node(actors.organization, name="relay-1")
+
+    response = member_client.post(
+        _url("edit", node), _form(node, name="relay-fra", interval_seconds=30)
+    )
+
+    assert response.status_code == 302
+    node.refresh_from_db()
+    assert (node.name, node.interval_seconds) == ("relay-fra", 30)
+
+
+def test_keeping_its_own_name_is_not_a_clash(actors, member_client):
+    node = make_node(actors.organization, name="relay-1")
+
+    response = member_client.post(_url("edit", node), _form(node, grace_seconds=30))
+
+    assert response.status_code == 302
+
+
+def test_a_viewer_cannot_change_or_delete_a_node(actors, viewer_client):
+    node = make_node(actors.organization, name="relay-1")
+
+    edited = viewer_client.post(_url("edit", node), _form(node, name="x"))
+    deleted = viewer_client.post(_url("delete", node), {"confirm_name": "relay-1"})
+
+    assert (edited.status_code, deleted.status_code) == (403, 403)
+    node.refresh_from_db()
+    assert node.name == "relay-1"
+
+
+def test_deleting_needs_the_exact_name(actors, member_client):
+    node = make_node(actors.organization, name="relay-1")
+
+    refused = member_client.post(_url("delete", node), {"confirm_name": "relay"})
+    assert Node.objects.filter(pk=node.pk).exists()
+    assert refused.status_code == 302
+
+    member_client.post(_url("delete", node), {"confirm_name": "relay-1"})
+    assert not Node.objects.filter(pk=node.pk).exists()

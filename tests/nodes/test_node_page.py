@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.nodes.models import Node, NodeRole
+from tests.nodes.builders import make_node, report
+
+
+def _url(name: str, node: Node) -> str:
+    return reverse(
+        f"nodes:{name}",
+        kwargs={"org": node.organization.public_id, "node": node.public_id},
+    )
+
+
+def test_the_node_page_has_its_charts_panels_and_install_steps(actors, member_client):
+    node = make_node(actors.organization, name="bp-1", role=NodeRole.BLOCK_PRODUCER)
+    report(
+        node,
+        timezone.now() - timedelta(seconds=5),
+        tip_slot=157169709,
+        tip_lag_slots=2,
+        kes_remaining_periods=7,
+        node_version="10.1.4",
+        data={"agent_version": "0.1.0", "node": {"kes_period": 1212}},
+    )
+
+    page = member_client.get(_url("detail", node)).content.decode()
+
+    assert 'data-url="' + _url("chart_data", node) + '"' in page
+    for series in ("cpu", "memory", "disk", "tip_lag", "peers_in,peers_out"):
+        assert f'data-series="{series}"' in page
+    assert 'data-series="missed"' in page
+    assert 'data-series="mempool"' in page
+    for key in ("1h", "24h", "7d", "30d"):
+        assert f'data-range="{key}"' in page
+    assert "10.5 days left" in page
+    assert "Expires soon" in page
+    assert "cardano-node 10.1.4" in page
+    assert "spoguild-agent check" in page
+    assert "PASTE-THE-TOKEN-HERE" in page
+
+
+def test_a_relay_says_it_has_no_kes_key(actors, member_client):
+    node = make_node(actors.organization, role=NodeRole.RELAY)
+    report(node, timezone.now(), tip_lag_slots=0)
+
+    page = member_client.get(_url("detail", node)).content.decode()
+
+    assert "Relays hold no KES key" in page
+
+
+def test_a_new_node_opens_its_install_steps(actors, member_client):
+    node = make_node(actors.organization)
+
+    page = member_client.get(_url("detail", node)).content.decode()
+
+    assert "No sample yet" in page
+    assert '<details class="install" open>' in page
+
+
+def test_demo_nodes_are_labelled(actors, member_client):
+    node = make_node(actors.organization, is_demo=True)
+
+    page = member_client.get(_url("detail", node)).content.decode()
+
+    assert "demo data" in page
+
+
+def test_the_panels_part_is_served_alone_for_polling(actors, member_client):
+    node = make_node(actors.organization)
+    report(node, timezone.now(), tip_lag_slots=50)
+
+    page = member_client.get(_url("panels", node)).content.decode()
+
+    assert 'id="node-live"' in page
+    assert "<html" not in page
+    assert "out of sync" in page

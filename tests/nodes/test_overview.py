@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.nodes.models import NodeRole
+from tests.nodes.builders import make_node, report
+
+
+def _overview(client, organization):
+    return client.get(
+        reverse("organizations:overview", kwargs={"org": organization.public_id})
+    )
+
+
+def _fleet(organization, count: int) -> None:
+    now = timezone.now()
+    for number in range(count):
+        node = make_node(organization, name=f"relay-{number:02}")
+        report(
+            node,
+            now - timedelta(seconds=30),
+            cpu_percent=12.5,
+            memory_percent=40.0,
+            disk_percent=61.0,
+            tip_lag_slots=3,
+            peers_in=10,
+            peers_out=20,
+            node_version="10.1.4",
+        )
+
+
+def test_problems_come_first_then_names(actors, member_client):
+    # Given nodes that are up, late, down and new
+    now = timezone.now()
+    for name, age in [("a-up", 30), ("b-down", 3600), ("c-late", 300), ("d-up", 10)]:
+        report(make_node(actors.organization, name=name), now - timedelta(seconds=age))
+    make_node(actors.organization, name="e-new")
+
+    # When the overview lists them
+    response = _overview(member_client, actors.organization)
+
+    # Then down comes first, then late, then new, then up, each by name
+    rows = response.context["node_overview"].rows
+    assert [row.node.name for row in rows] == [
+        "b-down",
+        "c-late",
+        "e-new",
+        "a-up",
+        "d-up",
+    ]
+    assert response.context["node_overview"].counts == {
+        "new": 1,
+        "up": 2,
+        "late": 1,
+        "down": 1,
+    }
+
+
+def test_the_list_shows_each_number_with_its_unit_and_age(actors, member_client):
+    node = make_node(actors.organization, name="bp-1", role=NodeRole.BLOCK_PRODUCER)
+    report(
+        node,
+        timezone.now() - timedelta(seconds=8),
+        tip_lag_slots=12,
+        kes_remaining_periods=27,
+        cpu_percent=23.4,
+        memory_percent=71.0,
+        disk_percent=55.5,
+        peers_in=14,
+        peers_out=21,
+        node_version="10.1.4",
+    )
+
+    page = _overview(member_client, actors.organization).content.decode()
+
+    assert "12 slots behind" in page
+    assert "8 s ago" in page
+    assert "40.5 days left" in page
+    assert "expires " in page
+    assert "10.1.4" in page
+    assert (
+        '<meter min="0" max="100" low="80" high="90" optimum="0" value="23.4"' in page
+    )
+    assert "14 / 21" in page
+
+
+def test_the_query_count_does_not_grow_with_the_nodes(actors, member_client):
+    _fleet(actors.organization, 1)
+    with CaptureQueriesContext(connection) as one:
+        _overview(member_client, actors.organization)
+
+    now = timezone.now()
+    for number in range(9):
+        node = make_node(actors.organization, name=f"extra-{number}")
+        report(node, now, cpu_percent=1.0, tip_lag_slots=0)
+    with CaptureQueriesContext(connection) as ten:
+        _overview(member_client, actors.organization)
+
+    assert len(ten) == len(one)
+
+
+def test_the_polled_list_is_the_same_part(actors, member_client):
+    _fleet(actors.organization, 2)
+
+    response = member_client.get(
+        reverse("nodes:overview_list", kwargs={"org": actors.organization.public_id})
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith("<section") or 'id="node-overview"' in page
+    assert 'hx-trigger="every 15s"' in page
+    assert "<html" not in page
+
+
+def test_without_nodes_the_first_step_links_to_adding_one(actors, member_client):
+    page = _overview(member_client, actors.organization).content.decode()
+
+    add_url = reverse("nodes:add", kwargs={"org": actors.organization.public_id})
+    assert "Get started in three steps" in page
+    assert f'href="{add_url}"' in page
+    assert 'id="node-overview"' not in page
+
+
+def test_a_calm_line_when_every_node_is_up(actors, member_client):
+    _fleet(actors.organization, 3)
+
+    page = _overview(member_client, actors.organization).content.decode()
+
+    assert "All 3 nodes are up." in page
+
+
+def test_no_alert_counter_is_shown_before_alerts_exist(actors, member_client):
+    _fleet(actors.organization, 1)
+
+    page = _overview(member_client, actors.organization).content.decode()
+
+    counters = page[page.index('<ul class="counters"') :]
+    counters = counters[: counters.index("</ul>")]
+    assert "alert" not in counters.lower()
+    assert counters.count("<li") == 3

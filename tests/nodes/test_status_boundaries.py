@@ -1,0 +1,51 @@
+"""Up, late and down follow the newest sample's age against the node's settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from apps.nodes.models import Node, NodeStatus
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def _node(age_seconds: int | None) -> Node:
+    # 60 s interval + 120 s grace: up to 180 s; down after 600 s.
+    last = None if age_seconds is None else NOW - timedelta(seconds=age_seconds)
+    return Node(
+        interval_seconds=60,
+        grace_seconds=120,
+        down_after_seconds=600,
+        last_sample_at=last,
+    )
+
+
+@pytest.mark.parametrize(
+    ("age", "status"),
+    [
+        (None, NodeStatus.NEW),
+        (0, NodeStatus.UP),
+        (180, NodeStatus.UP),
+        (181, NodeStatus.LATE),
+        (600, NodeStatus.LATE),
+        (601, NodeStatus.DOWN),
+        (86_400, NodeStatus.DOWN),
+    ],
+)
+def test_status_at_the_boundaries(age, status):
+    assert _node(age).status(NOW) == status
+
+
+def test_a_long_interval_is_never_down_before_it_is_late():
+    # 15 min interval: the 10 min "down after" would come before "late".
+    node = Node(
+        interval_seconds=900,
+        grace_seconds=120,
+        down_after_seconds=600,
+        last_sample_at=NOW - timedelta(seconds=1000),
+    )
+
+    assert node.status(NOW) == NodeStatus.UP
+    assert node.status(NOW + timedelta(seconds=100)) == NodeStatus.DOWN
