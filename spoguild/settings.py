@@ -345,7 +345,12 @@ else:
 # Chain data (apps/chain): the networks to sync, and per network the indexer to
 # read it from. Koios needs no key; Blockfrost needs one project id per network.
 _CHAIN_NETWORK_NAMES = ("mainnet", "preprod", "preview")
-CHAIN_NETWORKS = [name.lower() for name in env.list("CHAIN_NETWORKS", ["mainnet"])]
+# The embedded demo syncs nothing by default: it shows generated pools and works
+# offline. Set CHAIN_NETWORKS=mainnet to read the real chain there too.
+CHAIN_NETWORKS = [
+    name.lower()
+    for name in env.list("CHAIN_NETWORKS", ["mainnet"] if PRODUCTION else [])
+]
 for _network in CHAIN_NETWORKS:
     if _network not in _CHAIN_NETWORK_NAMES:
         raise ImproperlyConfigured(

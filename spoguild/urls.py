@@ -6,7 +6,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from apps.health.views import healthz
+from apps.health.views import healthz, ping
 from apps.organizations.views import invitation
 from spoguild.api import router
 
@@ -15,6 +15,7 @@ admin.site.site_title = "SPO Guild admin"
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
+    path("agent/", include("apps.samples.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"
@@ -25,11 +26,13 @@ api_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", include("apps.pages.urls")),
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("apps.accounts.urls")),
     path("orgs/", include("apps.organizations.urls")),
     path("orgs/", include("apps.apikeys.urls")),
+    path("", include("apps.pools.urls")),
     path("orgs/", include("apps.nodes.urls")),
     path("invitations/<str:token>/", invitation, name="invitation"),
     path("api/v1/", include(api_patterns)),

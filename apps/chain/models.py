@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 
 from apps.networks.constants import Network
@@ -54,3 +56,64 @@ class Epoch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} epoch {self.number}"
+
+
+class SourceStatus(models.Model):
+    """How the chain source of one network is faring, as the sync last found it.
+
+    A quota (402) or ban (418) answer stops the source until ``stopped_until``;
+    every sync run reads this row first and sends nothing while it holds,
+    because Blockfrost bans an address that keeps calling after a 402 or 429.
+    The last error stays until a run succeeds, so the admin sees why data is old.
+    """
+
+    network = models.CharField(max_length=16, choices=Network.choices)
+    source = models.CharField(max_length=16, help_text="blockfrost or koios")
+    stopped_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["network", "source"]
+        verbose_name_plural = "source statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "source"], name="source_status_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} for {self.network}"
+
+    def is_stopped(self, now: datetime) -> bool:
+        return self.stopped_until is not None and self.stopped_until > now
+
+
+class SourceUsage(models.Model):
+    """Requests sent to a chain source for one network on one UTC day.
+
+    Blockfrost's quota is counted per UTC day, so this is the figure to compare
+    with the plan's limit. Retries count: the vendor counts them too.
+    """
+
+    network = models.CharField(max_length=16, choices=Network.choices)
+    source = models.CharField(max_length=16, help_text="blockfrost or koios")
+    day = models.DateField(help_text="UTC")
+    calls = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "network", "source"]
+        constraints = [
+            # One row a day per source, which each run's increment looks up.
+            models.UniqueConstraint(
+                fields=["network", "source", "day"], name="source_usage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} for {self.network} on {self.day}: {self.calls} calls"

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.nodes.views import overview_context
 from apps.organizations import actions
 from apps.organizations.access import organization_for
 from apps.organizations.context_processors import SESSION_KEY
@@ -52,9 +53,11 @@ def create(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, org: UUID) -> HttpResponse:
     organization = organization_for(request.user, org)
     request.session[SESSION_KEY] = str(organization.public_id)
-    return render(
-        request, "organizations/overview.html", {"organization": organization}
-    )
+    context = {
+        "organization": organization,
+        **overview_context(request.user, organization),
+    }
+    return render(request, "organizations/overview.html", context)
 
 
 @login_required

@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from apps.chain.sources.base import MetadataCheck
 from apps.networks.constants import Network
 from apps.organizations.models import Organization, TenantQuerySet
+from apps.pools import numbers
+from apps.pools.queries import PoolQuerySet
+
+
+class PoolStatus(models.TextChoices):
+    """Where a pool stands in the directory of its network."""
+
+    REGISTERED = "registered", _("Registered")
+    RETIRING = "retiring", _("Retiring")
+    RETIRED = "retired", _("Retired")
 
 
 class Pool(models.Model):
@@ -45,6 +55,9 @@ class Pool(models.Model):
     delegators_count = models.IntegerField(null=True)
     blocks_minted = models.IntegerField(null=True)
     retiring_epoch = models.IntegerField(null=True)
+    status = models.CharField(
+        max_length=16, choices=PoolStatus.choices, default=PoolStatus.REGISTERED
+    )
     ros_lifetime = models.FloatField(null=True)
     ros_recent = models.FloatField(null=True)
     luck_recent = models.FloatField(null=True)
@@ -52,8 +65,20 @@ class Pool(models.Model):
     directory_synced_at = models.DateTimeField(null=True)
     detail_synced_at = models.DateTimeField(null=True)
     last_viewed_at = models.DateTimeField(null=True)
+    # Detail sync bookkeeping: when each step last asked the source. None means
+    # due; the directory sync resets a step when it sees its data change.
+    registration_synced_at = models.DateTimeField(null=True, blank=True)
+    metadata_checked_at = models.DateTimeField(null=True, blank=True)
+    history_synced_at = models.DateTimeField(null=True, blank=True)
+    blocks_synced_at = models.DateTimeField(null=True, blank=True)
+    blocks_seen = models.IntegerField(
+        null=True, blank=True, help_text="blocks_minted when blocks were last read"
+    )
+    detail_error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["network", "-live_stake", "pool_id"]
@@ -62,6 +87,8 @@ class Pool(models.Model):
             models.Index(fields=["network", "-live_stake"], name="pool_network_stake"),
             # Ticker search (prefix match, case-insensitive in the query).
             models.Index(fields=["ticker"], name="pool_ticker"),
+            # The detail sync's pick of pools viewed in the last days.
+            models.Index(fields=["network", "last_viewed_at"], name="pool_viewed"),
         ]
 
     def __str__(self) -> str:
@@ -69,9 +96,7 @@ class Pool(models.Model):
 
     @property
     def pledge_met(self) -> bool | None:
-        if self.live_pledge is None:
-            return None
-        return self.live_pledge >= self.pledge
+        return numbers.pledge_met(self.live_pledge, self.pledge)
 
 
 class PoolEpoch(models.Model):

@@ -11,8 +11,10 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.nodes.actions import create_node
 from apps.organizations.actions import invite
 from apps.organizations.roles import Role
+from apps.pools.models import FollowedPool, Pool
 from tests.factories import make_api_key
 
 # (url name, method) for every route that takes an organization.
@@ -35,6 +37,20 @@ ROUTES = [
     ("organization-detail", "get"),
     ("organization-detail", "patch"),
     ("organization-members", "get"),
+    ("nodes:add", "get"),
+    ("nodes:add", "post"),
+    ("nodes:overview_list", "get"),
+    ("nodes:detail", "get"),
+    ("nodes:panels", "get"),
+    ("nodes:chart_data", "get"),
+    ("nodes:edit", "get"),
+    ("nodes:edit", "post"),
+    ("nodes:delete", "post"),
+    ("nodes:rotate_token", "post"),
+    ("nodes:revoke_token", "post"),
+    ("pools:followed", "get"),
+    ("pools:follow", "post"),
+    ("pools:unfollow", "post"),
 ]
 
 
@@ -70,6 +86,10 @@ def _kwargs(name: str, world: SimpleNamespace) -> dict[str, object]:
         kwargs["invitation"] = world.invitation.public_id
     if name == "apikeys:revoke":
         kwargs["key"] = world.api_key.public_id
+    if name.startswith("nodes:") and name not in {"nodes:add", "nodes:overview_list"}:
+        kwargs["node"] = world.node.public_id
+    if name in {"pools:follow", "pools:unfollow"}:
+        kwargs["pool_id"] = world.pool.pool_id
     return kwargs
 
 
@@ -82,6 +102,13 @@ def world(actors: SimpleNamespace) -> SimpleNamespace:
         membership=organization.memberships.get(user=actors.member),
         invitation=organization.invitations.get(),
         api_key=make_api_key(organization)[0],
+        node=create_node(organization, name="relay-1")[0],
+        pool=FollowedPool.objects.create(
+            organization=organization,
+            pool=Pool.objects.create(
+                network="mainnet", pool_id=f"pool1{'q' * 51}", pool_id_hex="0" * 56
+            ),
+        ).pool,
     )
 
 
@@ -110,6 +137,11 @@ def test_an_outsider_gets_404_and_changes_nothing(
     assert world.organization.name == "Acme Pool"
     assert world.organization.memberships.count() == 2
     assert world.api_key.__class__.objects.get(pk=world.api_key.pk).revoked_at is None
+    node = world.node.__class__.objects.get(pk=world.node.pk)
+    assert (node.name, node.token_digest) == ("relay-1", world.node.token_digest)
+    assert list(world.organization.followed_pools.values_list("pool", flat=True)) == [
+        world.pool.pk
+    ]
 
 
 def test_an_outsider_does_not_see_the_organization_in_the_api_list(

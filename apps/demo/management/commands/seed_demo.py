@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from apps.demo.actions import ensure_demo
+from apps.pools.models import Pool
 
 
 class Command(BaseCommand):
@@ -19,4 +20,8 @@ class Command(BaseCommand):
             f"  email:    {account.email}\n"
             f"  password: {account.password}\n"
             "The Django admin is at http://127.0.0.1:8000/admin/ (same account)."
+        )
+        pools = Pool.objects.filter(is_demo=True).count()
+        self.stdout.write(
+            f"Demo pool directory ({pools:,} pools): http://127.0.0.1:8000/pools/"
         )
