@@ -15,7 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.networks.constants import params
 from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.models import Node, NodeRole, NodeStatus
 from apps.organizations.models import Organization
@@ -52,22 +51,21 @@ def kes_outlook(
 ) -> KesOutlook | None:
     """KES days left and expiry for a block producer's sample, else None.
 
-    Days left count whole periods (1.5 days each on every network). The
-    expiry also subtracts the part of the current period already used, so it
-    is taken at the wall-clock slot of the sample's own time: that is the
-    slot the node's KES period follows, even when its tip lags.
+    The expiry subtracts the part of the current period already used, taken
+    at the wall-clock slot of the sample's own time: that is the slot the
+    node's KES period follows, even when its tip lags. Days left run to that
+    expiry, so the number and the date shown beside it always agree.
     """
     if remaining_periods is None or ts is None:
         return None
 
     remaining = max(0, remaining_periods)
-    network_params = params(network)
-    period = network_params.slots_per_kes_period * network_params.slot_length
     slot = datetime_to_slot(network, ts)
+    expires_at = kes_expiry(network, slot, remaining, ts)
     return KesOutlook(
         remaining_periods=remaining,
-        days_left=remaining * period / timedelta(days=1),
-        expires_at=kes_expiry(network, slot, remaining, ts),
+        days_left=max(0.0, (expires_at - ts) / timedelta(days=1)),
+        expires_at=expires_at,
     )
 
 

@@ -96,7 +96,7 @@ def ago(moment: datetime | None) -> str:
 
 @register.filter
 def days(value: float | None) -> str:
-    """Days left, to the half day that KES periods come in."""
+    """Days left, to a tenth of a day."""
     if value is None:
         return ""
     shown = f"{value:.1f}".removesuffix(".0")
