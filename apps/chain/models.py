@@ -42,6 +42,11 @@ class Epoch(models.Model):
     tx_count = models.BigIntegerField(default=0)
     fees = models.BigIntegerField(default=0, help_text="lovelace")
     active_stake = models.BigIntegerField(null=True, help_text="lovelace")
+    stake_supply = models.BigIntegerField(
+        null=True,
+        help_text="total supply less reserves, lovelace; over n_opt it is "
+        "the saturation point",
+    )
     n_opt = models.IntegerField(null=True)
     decentralisation = models.FloatField(null=True)
     params = models.JSONField(default=dict)

@@ -143,13 +143,15 @@ def luck_over(epochs: Iterable[EpochResult]) -> float | None:
 
 
 def saturation(
-    stake: int | None, total_active_stake: int | None, n_opt: int | None
+    stake: int | None, stake_supply: int | None, n_opt: int | None
 ) -> float | None:
-    """Stake over the saturation point, ``total active stake / n_opt``; 1.0 is
-    saturated. None when any input is unknown or zero."""
-    if stake is None or not total_active_stake or not n_opt:
+    """Stake over the saturation point, ``stake supply / n_opt``; 1.0 is
+    saturated. The stake supply is the total supply less the reserves, as the
+    ledger counts it for rewards (Blockfrost ``/network`` supply.total, Koios
+    ``/totals`` supply). None when any input is unknown or zero."""
+    if stake is None or not stake_supply or not n_opt:
         return None
-    return stake / (total_active_stake / n_opt)
+    return stake / (stake_supply / n_opt)
 
 
 def pledge_met(live_pledge: int | None, declared_pledge: int) -> bool | None:

@@ -231,3 +231,14 @@ def test_prism_checks_query_parameters_so_ours_are_valid(prism: str) -> None:
 def test_the_source_refuses_to_start_without_a_project_id() -> None:
     with pytest.raises(ValueError, match="project id"):
         BlockfrostSource("", "mainnet")
+
+
+def test_the_stake_supply_comes_from_the_network_endpoint(
+    source: BlockfrostSource, responses: list[requests.Response]
+) -> None:
+    supply = source.stake_supply(400)
+
+    assert isinstance(supply, int)
+    assert supply > 0
+    assert [r.request.path_url.rsplit("/", 1)[-1] for r in responses] == ["network"]
+    assert all(r.status_code == 200 for r in responses)

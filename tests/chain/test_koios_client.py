@@ -261,3 +261,20 @@ def test_a_bearer_token_is_sent_only_when_given(serve: Serve, clock: FakeClock) 
 
     assert server.requests[0].headers["authorization"] == "Bearer eyJhbGciOi.test"
     assert "authorization" not in server.requests[1].headers
+
+
+def test_the_stake_supply_is_the_epochs_supply_less_reserves(
+    serve: Serve, clock: FakeClock
+) -> None:
+    asked = []
+
+    def answer(request: Request) -> Reply:
+        asked.append(request.query)
+        found = request.query.get("_epoch_no") == "294"
+        return Reply(200, fixture("totals") if found else [])
+
+    source = make_source(serve(answer), clock)
+
+    assert source.stake_supply(294) == 33_228_495_612_391_330
+    assert source.stake_supply(295) is None
+    assert asked[0] == {"_epoch_no": "294"}

@@ -57,6 +57,8 @@ class FakeChainSource:
     name: str = "koios"
     counter: CallCounter = field(default_factory=CallCounter)
     current_epoch: int = 500
+    # Mainnet's stake supply (total supply less reserves) is about 37.5B ADA.
+    supply: int | None = 37_500_000_000_000_000
     epochs: dict[int, EpochInfo] = field(default_factory=dict)
     directory: list[PoolListing] = field(default_factory=list)
     pools: dict[str, PoolDetails] = field(default_factory=dict)
@@ -93,6 +95,10 @@ class FakeChainSource:
         self._call("epoch")
         number = self.current_epoch if number is None else number
         return self.epochs.get(number) or epoch_info(number)
+
+    def stake_supply(self, epoch: int) -> int | None:
+        self._call("stake_supply")
+        return self.supply
 
     def pool_directory(self) -> list[PoolListing]:
         self._call("pool_directory")

@@ -3,6 +3,7 @@ keeps what the detail sync stored and computes saturation itself."""
 
 import pytest
 
+from apps.chain.models import Epoch
 from apps.chain.sources.base import PoolListing
 from apps.chain.sync.directory import sync_directory
 from apps.chain.sync.network import store_epoch
@@ -23,8 +24,9 @@ def koios_listing(n: int) -> PoolListing:
 
 
 def test_stored_values_are_kept_and_saturation_is_computed(db: None) -> None:
-    # Given a network with 21.6B ADA active and n_opt 500: saturated at 43.2M ADA
+    # Given a stake supply of 21.6B ADA and n_opt 500: saturated at 43.2M ADA
     store_epoch("mainnet", epoch_info(500))
+    Epoch.objects.update(stake_supply=21_600_000_000 * ADA)
     # and a pool whose detail sync found 64.8M ADA live, and one never detailed
     make_pool(1, name="Detailed", live_stake=64_800_000 * ADA, blocks_minted=42)
     source = FakeChainSource(directory=[koios_listing(1), koios_listing(2)])

@@ -23,7 +23,8 @@ def test_the_tip_and_the_epoch_with_its_parameters_are_stored_once(db: None) -> 
     assert epoch.active_stake == TOTAL_STAKE
     assert epoch.params["n_opt"] == N_OPT
     # and the second run asked only for the tip: the epoch was fresh
-    assert source.asked == ["tip", "epoch", "tip"]
+    assert epoch.stake_supply == source.supply
+    assert source.asked == ["tip", "epoch", "stake_supply", "tip"]
 
 
 def test_a_new_epoch_reads_the_last_one_again_for_its_final_counts(
@@ -36,6 +37,6 @@ def test_a_new_epoch_reads_the_last_one_again_for_its_final_counts(
 
     sync_network_state(source, timezone.now())
 
-    assert source.asked == ["tip", "epoch", "epoch"]
+    assert source.asked == ["tip", "epoch", "epoch", "stake_supply"]
     assert list(Epoch.objects.values_list("number", flat=True)) == [501, 500]
     assert NetworkTip.objects.get().epoch == 501

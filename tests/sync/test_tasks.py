@@ -59,8 +59,8 @@ def test_the_beat_tasks_sync_every_network_and_a_repeat_changes_nothing(
     }
     assert Pool.objects.filter(network="preprod").count() == 2
     assert Pool.objects.get(pool_id=POOL).epochs.count() == 21
-    # tip, epoch and directory
-    assert SourceUsage.objects.filter(network="preprod").get().calls == 3
+    # tip, epoch, stake supply and directory
+    assert SourceUsage.objects.filter(network="preprod").get().calls == 4
     first = rows()
 
     # When they run again at once

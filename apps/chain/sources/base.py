@@ -234,6 +234,12 @@ class ChainSource(Protocol):
         """The given epoch, or the current one, with its protocol parameters."""
         ...
 
+    def stake_supply(self, epoch: int) -> int | None:
+        """Total supply less the reserves, in lovelace: all the stake that can
+        be delegated. The saturation point is this over ``n_opt`` (k). None when
+        the source does not know it for that epoch."""
+        ...
+
     def pool_directory(self) -> list[PoolListing]:
         """Every registered pool (retiring ones included), in as few calls as
         the API allows."""

@@ -134,6 +134,12 @@ class BlockfrostSource:
                 time=utc(data["time"]),
             )
 
+    def stake_supply(self, epoch: int) -> int | None:
+        # /network knows only the current supply; the epoch is the caller's.
+        data = self._get("/network")
+        with parsing(self.name, "network"):
+            return to_int(data["supply"]["total"])
+
     def epoch(self, number: int | None = None) -> EpochInfo:
         path = "/epochs/latest" if number is None else f"/epochs/{number}"
         data = self._get(path)

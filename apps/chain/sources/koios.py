@@ -122,6 +122,15 @@ class KoiosSource:
                 time=utc(row["block_time"]),
             )
 
+    def stake_supply(self, epoch: int) -> int | None:
+        # Koios's ``supply`` is treasury, rewards, UTxOs, deposits and fees:
+        # everything not in the reserves.
+        rows = self._get("/totals", {"_epoch_no": epoch})
+        if not rows:
+            return None
+        with parsing(self.name, "totals"):
+            return to_int(rows[0]["supply"])
+
     def epoch(self, number: int | None = None) -> EpochInfo:
         if number is None:
             params: dict[str, Any] = {"order": "epoch_no.desc", "limit": 1}

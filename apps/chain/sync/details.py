@@ -436,7 +436,7 @@ def _saturation(stake: int, moment: Moment) -> float | None:
     total = moment.stored_epoch
     if total is None:
         return None
-    return numbers.saturation(stake, total.active_stake, total.n_opt)
+    return numbers.saturation(stake, total.stake_supply, total.n_opt)
 
 
 def _save(pool: Pool, **fields: Any) -> None:

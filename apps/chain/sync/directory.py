@@ -224,13 +224,14 @@ def _saturation(
     old: dict[str, Any],
     epoch: Epoch,
 ) -> float | None:
-    """The listing's, else computed: from live stake where the detail sync
-    knows it, otherwise from active stake, which lags live stake by two
-    epochs but ranks a directory without live stake (Koios) just as well."""
+    """The listing's, else computed against the saturation point (stake
+    supply over k): from live stake where the detail sync knows it, otherwise
+    from active stake, which lags live stake by two epochs but ranks a
+    directory without live stake (Koios) just as well."""
     if item.live_saturation is not None:
         return item.live_saturation
     computed = numbers.saturation(
-        _first(live_stake, active_stake), epoch.active_stake, epoch.n_opt
+        _first(live_stake, active_stake), epoch.stake_supply, epoch.n_opt
     )
     return _first(computed, old.get("live_saturation"))
 

@@ -42,7 +42,8 @@ def sync_network_state(source: ChainSource, now: datetime | None = None) -> None
         return
     if stored is None and _has_epoch(source.network, tip.epoch - 1):
         store_epoch(source.network, source.epoch(tip.epoch - 1))
-    store_epoch(source.network, source.epoch())
+    epoch = store_epoch(source.network, source.epoch())
+    _store_stake_supply(source, epoch)
 
 
 def latest_epoch(network: str) -> Epoch | None:
@@ -72,6 +73,14 @@ def store_epoch(network: str, info: EpochInfo) -> Epoch:
         },
     )
     return epoch
+
+
+def _store_stake_supply(source: ChainSource, epoch: Epoch) -> None:
+    """Keeps the last known supply when the source has none for this epoch."""
+    supply = source.stake_supply(epoch.number)
+    if supply is not None:
+        Epoch.objects.filter(pk=epoch.pk).update(stake_supply=supply)
+        epoch.stake_supply = supply
 
 
 def _has_epoch(network: str, number: int) -> bool:
