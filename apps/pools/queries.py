@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
     from apps.pools.models import Pool
@@ -30,6 +31,9 @@ SORTS: dict[str, tuple[str, bool]] = {
     "ticker": ("ticker", False),
 }
 DEFAULT_SORT = "stake"
+# A pool's stake for sorting: live where a detail sync read it, else the active
+# stake that every directory listing carries (Koios lists no live stake).
+STAKE = Coalesce(F("live_stake"), F("active_stake"))
 
 # What a directory row shows; the long text and JSON columns stay in the table.
 DIRECTORY_COLUMNS = (
@@ -123,7 +127,7 @@ class PoolQuerySet(models.QuerySet["Pool"]):
         """
         column, largest_first = SORTS.get(key, SORTS[DEFAULT_SORT])
         descending = direction == "desc" if direction else largest_first
-        expression = F(column)
+        expression = STAKE if column == "live_stake" else F(column)
         ordering: list[Any] = [
             expression.desc(nulls_last=True)
             if descending

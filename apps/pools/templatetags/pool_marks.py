@@ -120,7 +120,7 @@ def directory_row(pool: Any, directory_url: str, compare: str) -> SafeString:
         f'<th scope="row" class="pool"><a href="{escape(directory_url)}{pool_id}/">'
         f'<span class="ticker">{escape(pool.ticker) or UNKNOWN}</span> '
         f'<span class="name">{name}</span></a>{_row_tags(pool)}</th>'
-        f'<td class="num">{ada_abbr(pool.live_stake)}</td>'
+        f'<td class="num">{_stake(pool)}</td>'
         f'<td class="sat">{saturation_gauge(pool.live_saturation)}</td>'
         f'<td class="num">{ada_abbr(pool.pledge)}'
         f"{pledge_flag(pool.pledge_met, short=True)}</td>"
@@ -160,3 +160,11 @@ def _row_tags(pool: Any) -> SafeString:
         text = _("metadata hash mismatch")
         tags += format_html(' <span class="tag warning">⚠ {}</span>', text)
     return tags
+
+
+def _stake(pool: Any) -> str:
+    """Live stake; the active stake, marked so, where live is not known yet."""
+    if pool.live_stake is not None or pool.active_stake is None:
+        return ada_abbr(pool.live_stake)
+    note = escape(_("active stake: the live stake is read when the pool is viewed"))
+    return f'{ada_abbr(pool.active_stake)}<span class="muted" title="{note}">*</span>'
