@@ -34,6 +34,9 @@ from typing import Any
 
 from bench.results import record
 
+# The intake tests' realistic sample: the node part parsed by the agent itself.
+from tests.samples.payloads import sample as realistic_sample
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DATABASE = "spoguild_bench"
@@ -45,7 +48,6 @@ AGENTS = 3000
 WARMUP_SECONDS = 2.0
 MEASURE_SECONDS = 12.0
 SAMPLES_PATH = "/api/v1/agent/samples"
-METRICS_PAGE = ROOT / "agent/tests/fixtures/sample-metrics-legacy.prom"
 
 
 @dataclass
@@ -53,73 +55,6 @@ class Service:
     port: int
     tokens: list[str]
     process: subprocess.Popen[bytes] = field(repr=False)
-
-
-def realistic_sample(moment: datetime) -> dict[str, Any]:
-    """A relay's sample as the agent builds it (node part parsed by the agent)."""
-    from spoguild_agent import parse_metrics
-
-    node = {**parse_metrics(METRICS_PAGE.read_text()), "reachable": True}
-    disk = {"mountpoint": "/", "device": "/dev/nvme0n1p2", "fstype": "ext4"}
-    return {
-        "ts": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "agent_version": "0.1.0",
-        "agent": {
-            "interval_s": 60.0,
-            "spooled": 0,
-            "dropped_samples": 0,
-            "rejected_samples": 0,
-        },
-        "host": {
-            "hostname": "relay1",
-            "uptime_s": 864000,
-            "cpu_count": 8,
-            "cpu_percent": 12.5,
-            "load_1m": 0.8,
-            "load_5m": 0.7,
-            "load_15m": 0.6,
-            "memory": {
-                "total_bytes": 34359738368,
-                "used_bytes": 20615843020,
-                "available_bytes": 13743895348,
-                "percent": 60.0,
-            },
-            "swap": {"total_bytes": 0, "used_bytes": 0, "percent": 0.0},
-            "disks": [
-                {
-                    **disk,
-                    "total_bytes": 1000204886016,
-                    "used_bytes": 300061465804,
-                    "free_bytes": 700143420212,
-                    "percent": 30.0,
-                }
-            ],
-            "network": {
-                "interfaces": ["eth0"],
-                "rx_bytes_total": 123456789,
-                "tx_bytes_total": 987654321,
-                "rx_bytes_per_s": 51200.0,
-                "tx_bytes_per_s": 102400.0,
-            },
-            "tcp": {
-                "established_in": 21,
-                "established_out": 30,
-                "node_in": 20,
-                "node_out": 25,
-                "node_ports": [3001],
-            },
-            "node_process": {
-                "found": True,
-                "pid": 1234,
-                "rss_bytes": 22548578304,
-                "cpu_percent": 35.0,
-                "uptime_s": 86400,
-                "started_at": "2025-05-31T12:00:00Z",
-                "restarts": 0,
-            },
-        },
-        "node": node,
-    }
 
 
 def batch_body(samples: list[dict[str, Any]]) -> bytes:
