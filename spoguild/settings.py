@@ -424,7 +424,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=23),
     },
 }
-CELERY_TASK_ALWAYS_EAGER = False
 
 LOG_LEVEL = env.choice(
     "LOG_LEVEL", ("debug", "info", "warning", "error"), "info"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.apikeys.actions import revoke_api_key
 from apps.apikeys.models import ApiKey
 
 
@@ -29,5 +30,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected keys")
     def revoke_keys(self, request, queryset):  # type: ignore[no-untyped-def]
-        for key in queryset:
-            key.revoke()
+        for key in queryset.select_related("organization"):
+            revoke_api_key(key)

@@ -30,10 +30,6 @@ def synced_networks() -> list[str]:
     return list(settings.CHAIN_NETWORKS)
 
 
-def source_name(network: str) -> str:
-    return str(_config(network)["source"])
-
-
 def source_for(network: str, counter: CallCounter = calls) -> ChainSource:
     """A new source for the network; each run makes its own, so a source that
     a quota stop disabled is not reused by the next run."""

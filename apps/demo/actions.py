@@ -14,6 +14,7 @@ from apps.demo.simulator import SimulatedNode
 from apps.networks.constants import Network
 from apps.nodes.actions import create_node
 from apps.nodes.models import Node, NodeRole
+from apps.organizations.actions import create_organization
 from apps.organizations.models import Membership, Organization
 from apps.organizations.roles import Role
 
@@ -105,10 +106,7 @@ def ensure_demo() -> DemoAccount:
     )
     organization = Organization.objects.filter(name=DEMO_ORGANIZATION).first()
     if organization is None:
-        organization = Organization.objects.create(name=DEMO_ORGANIZATION)
-        Membership.objects.create(
-            organization=organization, user=admin, role=Role.OWNER
-        )
+        organization = create_organization(admin, DEMO_ORGANIZATION)
         viewer = User.objects.create_user(DEMO_MEMBER_EMAIL, None, name="Demo viewer")
         Membership.objects.create(
             organization=organization, user=viewer, role=Role.VIEWER

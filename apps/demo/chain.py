@@ -21,6 +21,7 @@ from django.utils import timezone
 from pycardano.crypto.bech32 import Encoding, bech32_encode, convertbits
 
 from apps.chain.sources.base import MetadataCheck
+from apps.networks import slots
 from apps.networks.constants import Network
 from apps.networks.slots import current_epoch
 from apps.organizations.models import Organization
@@ -36,7 +37,6 @@ DEMO_HISTORY_EPOCHS = 40
 
 ADA = 1_000_000
 SATURATION_POINT = 77_000_000 * ADA
-BLOCKS_PER_EPOCH = 21_600  # 432,000 slots x active slot coefficient 0.05
 REWARD_PER_BLOCK = 390 * ADA
 EPOCHS_PER_YEAR = 73
 RECENT_EPOCHS = 6
@@ -117,7 +117,7 @@ def _pool(
     margin = _margin(rng)
     fixed_cost = rng.choices((170, 340, 345, 500, 1000), (60, 28, 4, 6, 2))[0] * ADA
     pledge = int(min(rng.lognormvariate(math.log(80_000), 1.6), 30_000_000)) * ADA
-    expected = stake / total * BLOCKS_PER_EPOCH
+    expected = slots.expected_blocks(Network.MAINNET, stake / total)
     age = rng.randint(12, 330)
     name = f"{rng.choice(_FIRST)} {rng.choice(_SECOND)}"
     recent_made = _poisson(rng, expected * RECENT_EPOCHS)
@@ -204,7 +204,7 @@ def _create_history(rng: random.Random, total: int, epoch: int) -> int:
 
 def _epoch(rng: random.Random, pool: Pool, number: int, total: int) -> PoolEpoch:
     stake = int((pool.live_stake or 0) * rng.uniform(0.9, 1.05))
-    expected = stake / total * BLOCKS_PER_EPOCH
+    expected = slots.expected_blocks(Network.MAINNET, stake / total)
     blocks = _poisson(rng, expected)
     earned = blocks * REWARD_PER_BLOCK
     fees = min(earned, pool.fixed_cost)
@@ -228,7 +228,9 @@ def _ros(
     """Annualised return to delegators when the pool makes ``luck`` x its share."""
     if stake <= 0:
         return None
-    earned = stake / total * BLOCKS_PER_EPOCH * luck * REWARD_PER_BLOCK
+    earned = (
+        slots.expected_blocks(Network.MAINNET, stake / total) * luck * REWARD_PER_BLOCK
+    )
     to_delegators = max(0.0, earned - fixed_cost) * (1 - margin)
     return (to_delegators / stake + 1) ** EPOCHS_PER_YEAR - 1
 

@@ -47,7 +47,8 @@ def find_node_by_token(plaintext: str) -> Node | None:
     lookup = tokens.split(plaintext, AGENT_TOKEN_KIND)
     if lookup is None:
         return None
-    node = Node.objects.filter(token_lookup=lookup).first()
+    # No ordering: the lookup is unique, and ORDER BY would cost on every request.
+    node = Node.objects.filter(token_lookup=lookup).order_by().first()
     if node is None or not tokens.matches(plaintext, node.token_digest):
         return None
     return node

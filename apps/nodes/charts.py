@@ -77,7 +77,6 @@ RANGES = {
     "30d": Window(timedelta(days=30), Resolution.HOUR.value, _("30 days")),
 }
 DEFAULT_RANGE = "24h"
-BUCKET_SECONDS = {Resolution.FIVE_MINUTES.value: 300, Resolution.HOUR.value: 3600}
 
 
 class Epoch(models.Func):
@@ -148,7 +147,11 @@ def chart_data(node: Node, range_key: str, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     window = RANGES[range_key]
     start = now - window.span
-    step = BUCKET_SECONDS.get(window.resolution, node.interval_seconds)
+    step = (
+        node.interval_seconds
+        if window.resolution == RAW
+        else Resolution(window.resolution).seconds
+    )
     points = read_points(node, window.resolution, start, now + timedelta(seconds=1))
 
     # Transposing with zip runs in C; a day of raw samples is 23,000 numbers.
@@ -206,4 +209,4 @@ def _gap_after(node: Node, resolution: str) -> int:
     # it counts as late; a rollup bucket may simply be missing once.
     if resolution == RAW:
         return node.interval_seconds + node.grace_seconds
-    return 2 * BUCKET_SECONDS[resolution]
+    return 2 * Resolution(resolution).seconds

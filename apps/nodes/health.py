@@ -94,10 +94,6 @@ class NodeHealth:
         return self.node.role == NodeRole.BLOCK_PRODUCER
 
     @property
-    def sample_age(self) -> timedelta | None:
-        return self.now - self.state.ts if self.state else None
-
-    @property
     def reported(self) -> dict[str, Any]:
         """The node part of the newest sample as the agent sent it."""
         data = getattr(self.state, "data", None) or {}
@@ -121,7 +117,6 @@ class NodeHealth:
 class Overview:
     rows: list[NodeHealth]
     counts: dict[str, int]
-    checked_at: datetime
 
 
 def overview(user: Any, organization: Organization) -> Overview:
@@ -140,4 +135,4 @@ def overview(user: Any, organization: Organization) -> Overview:
     )
     found = Counter(row.status.value for row in rows)
     counts = {status.value: found[status.value] for status in NodeStatus}
-    return Overview(rows=rows, counts=counts, checked_at=now)
+    return Overview(rows=rows, counts=counts)

@@ -45,7 +45,7 @@ def create_organization(user: Any, name: str) -> Organization:
 
 
 def create_personal_organization(user: Any) -> Organization:
-    label = user.name or user.email.split("@")[0]
+    label = user.get_short_name()
     return create_organization(user, _("%(name)s's organization") % {"name": label})
 
 

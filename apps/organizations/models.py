@@ -84,10 +84,6 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def owner(self) -> Membership | None:
-        return self.memberships.filter(role=Role.OWNER).select_related("user").first()
-
 
 class MembershipQuerySet(TenantQuerySet):
     def by_rank(self) -> MembershipQuerySet:

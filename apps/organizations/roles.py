@@ -61,7 +61,7 @@ def assignable_roles(actor_role: str) -> list[Role]:
 
 def permission_table() -> list[tuple[str, list[bool]]]:
     """Rows of (permission label, allowed per role from owner down) for the page."""
-    roles = [Role.OWNER, Role.ADMIN, Role.MEMBER, Role.VIEWER]
+    roles = list(Role)
     return [
         (str(perm.label), [can(role, perm) for role in roles]) for perm in Permission
     ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.nodes.views import overview_context
 from apps.organizations import actions
-from apps.organizations.access import organization_for
+from apps.organizations.access import current_organization, organization_for
 from apps.organizations.context_processors import SESSION_KEY
 from apps.organizations.forms import (
     InvitationForm,
@@ -29,9 +29,7 @@ from apps.organizations.roles import Permission, Role, can, permission_table
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Sends the user to the organization they used last, or their first one."""
-    organizations = Organization.objects.for_user(request.user)
-    current = organizations.filter(public_id=request.session.get(SESSION_KEY)).first()
-    current = current or organizations.first()
+    current = current_organization(request)
     if current is None:
         return redirect("organizations:create")
     return redirect("organizations:overview", current.public_id)
@@ -89,12 +87,7 @@ def members(request: HttpRequest, org: UUID) -> HttpResponse:
         else None,
         "role_choices": Role.choices,
         "permission_table": permission_table(),
-        "roles": [
-            Role.OWNER.label,
-            Role.ADMIN.label,
-            Role.MEMBER.label,
-            Role.VIEWER.label,
-        ],
+        "roles": [role.label for role in Role],
     }
     return render(request, "organizations/members.html", context)
 
@@ -191,13 +184,7 @@ def settings(request: HttpRequest, org: UUID) -> HttpResponse:
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("organizations:settings", organization.public_id)
-    others = (
-        Membership.objects.for_user(request.user)
-        .filter(organization=organization)
-        .exclude(user=request.user)
-        .select_related("user")
-    )
-    transfer_form = TransferForm(members=[(m.user_id, m.user.email) for m in others])
+    transfer_form = _transfer_form(request, organization)
     context = {
         "organization": organization,
         "form": form,
@@ -210,18 +197,31 @@ def settings(request: HttpRequest, org: UUID) -> HttpResponse:
 @require_POST
 def transfer(request: HttpRequest, org: UUID) -> HttpResponse:
     organization = organization_for(request.user, org, Permission.TRANSFER)
-    new_owner = request.POST.get("new_owner", "")
-    if not new_owner.isdigit():
+    form = _transfer_form(request, organization, request.POST)
+    if not form.is_valid():
         messages.error(request, _("Choose the member who becomes the owner."))
     else:
+        new_owner = form.cleaned_data["new_owner"]
         _apply(
             request,
-            lambda: actions.transfer_ownership(
-                organization, request.user, int(new_owner)
-            ),
+            lambda: actions.transfer_ownership(organization, request.user, new_owner),
             _("Ownership transferred."),
         )
     return redirect("organizations:members", organization.public_id)
+
+
+def _transfer_form(
+    request: HttpRequest, organization: Organization, data: object = None
+) -> TransferForm:
+    """The form offering every other member as the new owner."""
+    others = (
+        Membership.objects.for_user(request.user)
+        .filter(organization=organization)
+        .exclude(user=request.user)
+        .select_related("user")
+    )
+    members = [(m.user_id, m.user.email) for m in others]
+    return TransferForm(data, members=members)
 
 
 @login_required

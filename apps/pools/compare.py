@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.pools.models import Pool
-from apps.pools.templatetags.ada import ada, ada_abbr, percent
+from apps.pools.templatetags.ada import ada, ada_abbr, percent, thousands
 
 HIGHER, LOWER, NEITHER = "higher", "lower", ""
 
@@ -126,13 +126,13 @@ SPECS = (
         gettext_lazy("Blocks made"),
         HIGHER,
         lambda p: p.blocks_minted,
-        lambda p: _count(p.blocks_minted),
+        lambda p: thousands(p.blocks_minted),
     ),
     Spec(
         gettext_lazy("Delegators"),
         NEITHER,
         lambda p: p.delegators_count,
-        lambda p: _count(p.delegators_count),
+        lambda p: thousands(p.delegators_count),
     ),
     Spec(
         gettext_lazy("Retiring"),
@@ -150,10 +150,6 @@ SPECS = (
         lambda p: p.metadata_check not in ("ok", "unknown"),
     ),
 )
-
-
-def _count(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
 
 
 def _retiring(epoch: int | None) -> str:

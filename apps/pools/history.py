@@ -101,16 +101,19 @@ class Summary:
 
     @property
     def luck(self) -> float | None:
-        return self.made / self.expected if self.expected else None
+        return numbers.luck(self.made, self.expected)
 
 
 def summarise(rows: Sequence[EpochRow]) -> Summary:
-    """Blocks made against expected over the given epochs, for the text summary."""
-    expected = sum(row.expected_blocks or 0 for row in rows)
+    """Blocks made against expected over the given epochs, for the text summary.
+
+    Epochs without an expectation count in neither sum, as in ``luck_over``.
+    """
+    known = [row for row in rows if row.expected_blocks is not None]
     return Summary(
         epochs=len(rows),
-        made=sum(row.blocks for row in rows),
-        expected=expected,
+        made=sum(row.blocks for row in known),
+        expected=sum(row.expected_blocks or 0 for row in known),
         first_epoch=min((row.epoch for row in rows), default=None),
         last_epoch=max((row.epoch for row in rows), default=None),
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from apps.networks import slots
 from apps.networks.constants import Network, params
@@ -191,3 +191,8 @@ def luck_recent(
     ``c``, epochs ``c - 6`` to ``c - 1``."""
     oldest = current_epoch - recent_epochs(network)
     return luck_over(e for e in epochs if oldest <= e.epoch < current_epoch)
+
+
+def first_known(value: Any, fallback: Any) -> Any:
+    """``value`` unless it is unknown (None), then ``fallback``."""
+    return fallback if value is None else value

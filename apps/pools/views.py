@@ -19,9 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.organizations.access import organization_for
-from apps.organizations.context_processors import SESSION_KEY
-from apps.organizations.models import Organization
+from apps.organizations.access import current_organization, organization_for
 from apps.organizations.roles import Permission, can
 from apps.pools import actions, history
 from apps.pools.compare import comparison
@@ -277,11 +275,7 @@ def _follow_state(request: HttpRequest, pool: Pool) -> dict[str, Any] | None:
     """For a signed-in user: their current organization and whether it follows."""
     if not request.user.is_authenticated:
         return None
-    organizations = Organization.objects.for_user(request.user)
-    current = request.session.get(SESSION_KEY)
-    organization = (
-        current and organizations.filter(public_id=current).first()
-    ) or organizations.first()
+    organization = current_organization(request)
     if organization is None:
         return None
     following = (

@@ -9,12 +9,13 @@ cannot.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DateTimeField, JSONField, Model
 
 from apps.nodes.models import Node
@@ -52,10 +53,7 @@ def _copy_new(rows: list[Sample]) -> int:
     """
     columns, _row_sql, adapters = _columns(Sample)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING}"
-            f" (LIKE {_table(Sample)}) ON COMMIT DELETE ROWS"
-        )
+        _ensure_staging(cursor)
         with cursor.copy(f"COPY {_STAGING} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([adapt(row) for adapt in adapters])
@@ -134,3 +132,25 @@ def _state_upsert_sql() -> str:
         f" ON CONFLICT ({quote('node_id')}) DO UPDATE SET {updates}"
         f" WHERE {table}.{ts} < EXCLUDED.{ts}"
     )
+
+
+# Driver connections that already hold the staging table.
+_STAGED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _ensure_staging(cursor: Any) -> None:
+    """Creates the session's staging table once per database connection.
+
+    Persistent connections keep it between requests, so later batches skip a
+    round trip. The mark is kept on the driver's connection, which a reconnect
+    replaces, and set only when the creating transaction commits: a
+    rolled-back CREATE leaves no table behind.
+    """
+    raw = connection.connection
+    if raw in _STAGED:
+        return
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING}"
+        f" (LIKE {_table(Sample)}) ON COMMIT DELETE ROWS"
+    )
+    transaction.on_commit(lambda: _STAGED.add(raw))

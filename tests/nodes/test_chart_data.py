@@ -99,10 +99,15 @@ def test_missed_checks_are_counted_per_interval_across_a_restart():
     assert charts.increases(counter) == [None, None, 0, 2, 0, 2, None, 1]
 
 
-def test_the_summaries_need_no_samples_json(node, django_assert_max_num_queries):
-    # One query for the points, whatever the range.
-    with django_assert_max_num_queries(1):
-        charts.chart_data(node, "24h", now=NOW)
+@pytest.mark.parametrize("window", ["24h", "7d"])
+def test_the_summaries_need_no_samples_json(
+    node, window, django_assert_max_num_queries
+):
+    # One query for the points, and it leaves the full sample JSON behind.
+    with django_assert_max_num_queries(1) as captured:
+        charts.chart_data(node, window, now=NOW)
+
+    assert '"data"' not in captured.captured_queries[0]["sql"]
 
 
 def test_rollup_averages_are_sent_to_a_tenth(actors):

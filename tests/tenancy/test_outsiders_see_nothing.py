@@ -136,6 +136,7 @@ def test_an_outsider_gets_404_and_changes_nothing(
     world.organization.refresh_from_db()
     assert world.organization.name == "Acme Pool"
     assert world.organization.memberships.count() == 2
+    assert world.organization.invitations.get().revoked_at is None
     assert world.api_key.__class__.objects.get(pk=world.api_key.pk).revoked_at is None
     node = world.node.__class__.objects.get(pk=world.node.pk)
     assert (node.name, node.token_digest) == ("relay-1", world.node.token_digest)

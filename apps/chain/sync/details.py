@@ -110,7 +110,7 @@ def pools_to_detail(network: str, now: datetime) -> QuerySet[Pool]:
     followed = Exists(FollowedPool.objects.filter(pool=OuterRef("pk")))
     return (
         Pool.objects.filter(network=network, is_demo=False)
-        .exclude(status=PoolStatus.RETIRED)
+        .listed()
         .filter(Q(followed) | Q(last_viewed_at__gte=now - VIEWED_WITHIN))
         .order_by(F("detail_synced_at").asc(nulls_first=True), "pk")
     )
@@ -205,7 +205,7 @@ def sync_registration(source: ChainSource, pool: Pool, moment: Moment) -> None:
         "fixed_cost": details.fixed_cost,
         "live_stake": details.live_stake,
         "active_stake": details.active_stake,
-        "live_saturation": _first(
+        "live_saturation": numbers.first_known(
             details.live_saturation, _saturation(details.live_stake, moment)
         ),
         "delegators_count": details.delegators_count,
@@ -448,7 +448,3 @@ def _save(pool: Pool, **fields: Any) -> None:
 
 def _message(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:255]
-
-
-def _first(value: Any, fallback: Any) -> Any:
-    return fallback if value is None else value

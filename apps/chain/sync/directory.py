@@ -130,9 +130,7 @@ def sync_directory(source: ChainSource, now: datetime | None = None) -> Director
 
 
 def _listed(network: str) -> Any:
-    return Pool.objects.filter(network=network, is_demo=False).exclude(
-        status=PoolStatus.RETIRED
-    )
+    return Pool.objects.filter(network=network, is_demo=False).listed()
 
 
 def _retire_unlisted(
@@ -159,8 +157,8 @@ def _merged(
     now: datetime,
 ) -> Pool:
     old = old or {}
-    live_stake = _first(item.live_stake, old.get("live_stake"))
-    active_stake = _first(item.active_stake, old.get("active_stake"))
+    live_stake = numbers.first_known(item.live_stake, old.get("live_stake"))
+    active_stake = numbers.first_known(item.active_stake, old.get("active_stake"))
     registration_changed = bool(old) and (
         (item.pledge, item.margin, item.fixed_cost, item.retiring_epoch)
         != (old["pledge"], old["margin"], old["fixed_cost"], old["retiring_epoch"])
@@ -169,8 +167,8 @@ def _merged(
         network=network,
         pool_id=item.pool_id,
         pool_id_hex=item.pool_id_hex,
-        ticker=(_first(item.ticker, old.get("ticker")) or "")[:16],
-        name=(_first(item.name, old.get("name")) or "")[:128],
+        ticker=(numbers.first_known(item.ticker, old.get("ticker")) or "")[:16],
+        name=(numbers.first_known(item.name, old.get("name")) or "")[:128],
         pledge=item.pledge,
         margin=item.margin,
         fixed_cost=item.fixed_cost,
@@ -183,7 +181,7 @@ def _merged(
         live_stake=live_stake,
         active_stake=active_stake,
         live_saturation=_saturation(item, live_stake, active_stake, old, epoch),
-        blocks_minted=_first(item.blocks_minted, old.get("blocks_minted")),
+        blocks_minted=numbers.first_known(item.blocks_minted, old.get("blocks_minted")),
         directory_synced_at=now,
     )
 
@@ -231,10 +229,6 @@ def _saturation(
     if item.live_saturation is not None:
         return item.live_saturation
     computed = numbers.saturation(
-        _first(live_stake, active_stake), epoch.stake_supply, epoch.n_opt
+        numbers.first_known(live_stake, active_stake), epoch.stake_supply, epoch.n_opt
     )
-    return _first(computed, old.get("live_saturation"))
-
-
-def _first(value: Any, fallback: Any) -> Any:
-    return fallback if value is None else value
+    return numbers.first_known(computed, old.get("live_saturation"))

@@ -114,5 +114,8 @@ class PoolEpochSerializer(serializers.Serializer[Any]):
     fees = serializers.IntegerField(help_text=f"To the operator. {LOVELACE}")
     ros = serializers.FloatField(
         allow_null=True,
-        help_text="((rewards / active stake) + 1) ^ 73 - 1: the epoch, annualised.",
+        help_text=(
+            "((rewards / active stake) + 1) ^ epochs per year - 1 (73 on mainnet "
+            "and preprod, 365 on preview): the epoch, annualised."
+        ),
     )
