@@ -164,7 +164,8 @@ def test_pool_history_is_paged_and_returned_oldest_first(
     # Then
     assert [e.epoch for e in epochs] == list(range(208, 445))
     assert len(server.requests) == 3
-    assert epochs[0].rewards == 206_936_253_674_159
+    # the delegators' share: Blockfrost's rewards less the operator's fees
+    assert epochs[0].rewards == 206_936_253_674_159 - 1_290_968_354
 
 
 def test_pool_history_after_a_known_epoch_reads_only_the_newest_page(
@@ -389,3 +390,24 @@ def test_pool_details_combine_pool_metadata_relays_and_retirement(
     assert pool.relays[0].port == 3001
     assert pool.retiring_epoch == 612
     assert len(server.requests) == 4
+
+
+def test_one_run_asks_for_a_pools_metadata_once(serve: Serve, clock: FakeClock) -> None:
+    # Given a pool whose registration and metadata are both read in one run
+    routes = {
+        f"/pools/{POOL}": fixture("pool"),
+        f"/pools/{POOL}/metadata": fixture("pool_metadata"),
+        f"/pools/{POOL}/relays": fixture("pool_relays"),
+        "/pools/retiring": [{"pool_id": POOL, "epoch": 612}],
+    }
+    server = serve(lambda request: Reply(200, routes[request.path]))
+    source = make_source(server, clock)
+
+    # When the sync reads the pool and then its metadata
+    source.pool(POOL)
+    metadata = source.pool_metadata(POOL)
+
+    # Then the metadata came from the one request the registration made
+    assert metadata is not None
+    paths = [request.path for request in server.requests]
+    assert paths.count(f"/pools/{POOL}/metadata") == 1

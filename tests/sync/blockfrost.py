@@ -175,6 +175,7 @@ class FakeBlockfrost:
     def _routes(self) -> list[tuple[str, Callable[..., Reply]]]:
         return [
             (r"/blocks/latest", self._tip),
+            (r"/network", self._network),
             (r"/epochs/(latest|\d+)", self._epoch),
             (r"/epochs/(latest|\d+)/parameters", self._parameters),
             (r"/pools/extended", self._directory),
@@ -200,6 +201,19 @@ class FakeBlockfrost:
                 "epoch_slot": 1000,
             },
         )
+
+    def _network(self, request: Request) -> Reply:
+        # The spec's ``network`` schema, with mainnet-like amounts.
+        supply = {
+            "max": str(45_000_000_000 * ADA),
+            "total": str(37_500_000_000 * ADA),
+            "circulating": str(36_000_000_000 * ADA),
+            "locked": str(100_000_000 * ADA),
+            "treasury": str(1_500_000_000 * ADA),
+            "reserves": str(7_500_000_000 * ADA),
+        }
+        stake = {"live": str(TOTAL_STAKE), "active": str(TOTAL_STAKE)}
+        return Reply(200, {"supply": supply, "stake": stake})
 
     def _epoch(self, request: Request, which: str) -> Reply:
         number = self.epoch if which == "latest" else int(which)

@@ -1,7 +1,5 @@
 """A followed pool's first detail sync stores everything the card shows."""
 
-from dataclasses import replace
-
 import pytest
 
 from apps.chain.sources.base import MetadataCheck
@@ -78,23 +76,3 @@ def test_its_numbers_are_computed_from_the_stored_epochs(
     assert pool.ros_lifetime == pytest.approx(0.0485776066)
     # and luck is 20 / 21.6
     assert pool.luck_recent == pytest.approx(0.9259259259)
-
-
-def test_blockfrost_rewards_are_counted_without_the_operators_share(
-    organization: Organization,
-) -> None:
-    # Given Blockfrost, whose rewards include the operator's 500 ADA
-    follow(organization, make_pool())
-    source = one_pool("blockfrost")
-    source.history[POOL] = [
-        replace(row, fees=500 * ADA if row.rewards else 0)
-        for row in source.history[POOL]
-    ]
-
-    # When
-    sync_details(source, NOW)
-
-    # Then delegators got 6,000 ADA an epoch
-    pool = Pool.objects.get(pool_id=POOL)
-    assert pool.epochs.get(epoch=490).rewards == 6_000 * ADA
-    assert pool.ros_recent == pytest.approx(0.0447596566)

@@ -173,9 +173,8 @@ class PoolMetadata:
 
 @dataclass(frozen=True)
 class PoolEpoch:
-    """A pool's numbers for one epoch; ``rewards`` and ``fees`` as the vendor
-    defines them (Blockfrost: total rewards and the operator's share; Koios:
-    delegators' rewards and the operator's fees)."""
+    """A pool's numbers for one epoch: ``rewards`` to its delegators and
+    ``fees`` to its operator, whatever each vendor calls them."""
 
     epoch: int
     blocks: int

@@ -121,6 +121,7 @@ class BlockfrostSource:
             sleep=sleep,
         )
         self._stopped: tuple[type[SourceStopped], str] | None = None
+        self._metadata: dict[str, Any] = {}
 
     def tip(self) -> Tip:
         data = self._get("/blocks/latest")
@@ -136,7 +137,9 @@ class BlockfrostSource:
 
     def stake_supply(self, epoch: int) -> int | None:
         # /network knows only the current supply; the epoch is the caller's.
-        data = self._get("/network")
+        data = self._get_or_none("/network")
+        if data is None:
+            return None
         with parsing(self.name, "network"):
             return to_int(data["supply"]["total"])
 
@@ -171,7 +174,7 @@ class BlockfrostSource:
         data = self._get_or_none(f"/pools/{pool_id}")
         if data is None:
             return None
-        metadata = self._get_or_none(f"/pools/{pool_id}/metadata") or {}
+        metadata = self._raw_metadata(pool_id) or {}
         relays = self._get_or_none(f"/pools/{pool_id}/relays") or []
         with parsing(self.name, "pool"):
             retiring_epoch = None
@@ -180,12 +183,20 @@ class BlockfrostSource:
             return _details(data, metadata, relays, retiring_epoch)
 
     def pool_metadata(self, pool_id: str) -> PoolMetadata | None:
-        data = self._get_or_none(f"/pools/{pool_id}/metadata")
+        data = self._raw_metadata(pool_id)
         # An empty object means the pool registered no metadata.
         if not data:
             return None
         with parsing(self.name, "pool metadata"):
             return _metadata(data)
+
+    def _raw_metadata(self, pool_id: str) -> Any:
+        """``/pools/{id}/metadata``, asked once per run: ``pool`` and
+        ``pool_metadata`` both need it, and each call counts against the quota.
+        A source lives for one sync run, so the answer cannot go stale."""
+        if pool_id not in self._metadata:
+            self._metadata[pool_id] = self._get_or_none(f"/pools/{pool_id}/metadata")
+        return self._metadata[pool_id]
 
     def pool_history(
         self, pool_id: str, *, after_epoch: int | None = None
@@ -405,6 +416,8 @@ def _pool_epoch(row: Mapping[str, Any]) -> PoolEpoch:
         active_stake=to_int(row["active_stake"]),
         active_size=to_float_or_none(row["active_size"]),
         delegators_count=to_int(row["delegators_count"]),
-        rewards=to_int(row["rewards"]),
+        # Blockfrost's rewards are the pool's whole reward, the operator's
+        # share (fees) included; the delegators get the rest.
+        rewards=max(to_int(row["rewards"]) - to_int(row["fees"]), 0),
         fees=to_int(row["fees"]),
     )

@@ -374,18 +374,10 @@ def _pool_epoch(
         active_stake=row.active_stake,
         active_size=row.active_size,
         delegators_count=row.delegators_count,
-        rewards=_delegator_rewards(source, row),
+        rewards=row.rewards,
         fees=row.fees,
         expected_blocks=_expected_blocks(pool.network, row, total),
     )
-
-
-def _delegator_rewards(source: ChainSource, row: base.PoolEpoch) -> int:
-    """Blockfrost's ``rewards`` are the pool's whole reward, operator's share
-    (``fees``) included; Koios already gives the delegators' part."""
-    if source.name == "blockfrost":
-        return max(row.rewards - row.fees, 0)
-    return row.rewards
 
 
 def _expected_blocks(
