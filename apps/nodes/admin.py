@@ -16,7 +16,7 @@ class NodeAdmin(admin.ModelAdmin[Node]):
     ]
     list_filter = ["role", "network", "is_demo"]
     search_fields = ["name", "organization__name", "pool_id", "token_lookup"]
-    list_select_related = ["organization"]
+    list_select_related = ["organization", "state"]
     # Tokens change only through rotate/revoke, which show the new one once.
     readonly_fields = [
         "public_id",

@@ -35,8 +35,6 @@ class Node(models.Model):
     """A relay or block producer an organization runs, watched through its agent.
 
     The agent authenticates with the node's own token (only its hash is kept).
-    ``last_sample_at`` is the newest sample's own timestamp, not its arrival
-    time, so a backlog sent after an outage does not make a dead node look up.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -63,7 +61,6 @@ class Node(models.Model):
     token_lookup = models.CharField(max_length=16, unique=True, null=True, blank=True)
     token_digest = models.CharField(max_length=64, blank=True)
     token_created_at = models.DateTimeField(null=True, blank=True)
-    last_sample_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(
         default=False, help_text=_("fed by the simulated node of the demo")
     )
@@ -86,6 +83,18 @@ class Node(models.Model):
     @property
     def token_prefix(self) -> str:
         return f"{AGENT_TOKEN_KIND}_{self.token_lookup}" if self.token_lookup else ""
+
+    @property
+    def last_sample_at(self) -> datetime | None:
+        """The newest sample's own timestamp, from the node's latest state.
+
+        Its own ts, not its arrival time, so a backlog sent after an outage
+        does not make a dead node look up. Load lists with
+        ``select_related("state")``: without it this reads the state row.
+        """
+        # A missing reverse one-to-one raises an AttributeError subclass.
+        state = getattr(self, "state", None)
+        return None if state is None else state.ts
 
     def status(self, now: datetime | None = None) -> NodeStatus:
         if self.last_sample_at is None:

@@ -13,10 +13,17 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 
-from apps.nodes.models import Node
+from apps.nodes.actions import AgentNode
 from apps.samples import buckets, partitions, storage
 from apps.samples.metrics import typed_columns
-from apps.samples.models import ROLLED_METRICS, Resolution, Rollup, Sample
+from apps.samples.models import (
+    METRIC_FIELDS,
+    ROLLED_METRICS,
+    NodeState,
+    Resolution,
+    Rollup,
+    Sample,
+)
 from apps.samples.protocol import IncomingSample
 
 logger = logging.getLogger(__name__)
@@ -39,32 +46,27 @@ class Ack:
 
 
 def store_samples(
-    node: Node, samples: Sequence[IncomingSample], now: datetime | None = None
+    node: AgentNode, samples: Sequence[IncomingSample], now: datetime | None = None
 ) -> Ack:
     """Stores a batch once per (node, ts) and moves the node's latest state on.
 
-    One transaction: what is acknowledged is committed. The insert skips
-    samples already stored and the database says how many rows it added;
-    the node's newest ts and latest state only ever move forward.
+    Atomic: what is acknowledged is committed. The insert skips samples
+    already stored and the database says how many rows it added; the node's
+    latest state only ever moves forward.
     """
     now = now or timezone.now()
     rows = _new_rows(node, samples, now)
     if not rows:
         return Ack(accepted=0, duplicates=0)
 
-    newest = rows[-1]
-    with transaction.atomic():
-        storage.advance_last_sample_at(node, newest.ts)
-        accepted = storage.insert_new(rows)
-        storage.advance_state(node, newest, now)
-
+    accepted = storage.store(rows, _state(rows[-1], now))
     if accepted:
-        _roll_up_backlog(node, rows[0].ts, newest.ts, now)
+        _roll_up_backlog(node.pk, rows[0].ts, rows[-1].ts, now)
     return Ack(accepted=accepted, duplicates=len(samples) - accepted)
 
 
 def _new_rows(
-    node: Node, samples: Sequence[IncomingSample], now: datetime
+    node: AgentNode, samples: Sequence[IncomingSample], now: datetime
 ) -> list[Sample]:
     """One row per ts (the first one wins, as for a repeated batch), by ts."""
     first: dict[datetime, IncomingSample] = {}
@@ -72,7 +74,7 @@ def _new_rows(
         first.setdefault(sample.ts, sample)
     return [
         Sample(
-            node=node,
+            node_id=node.pk,
             ts=ts,
             data=sample.data,
             received_at=now,
@@ -82,15 +84,21 @@ def _new_rows(
     ]
 
 
+def _state(newest: Sample, now: datetime) -> NodeState:
+    """The node's latest state as the newest sample of a batch makes it."""
+    metrics = {name: getattr(newest, name) for name in METRIC_FIELDS}
+    return NodeState(node_id=newest.node_id, ts=newest.ts, updated_at=now, **metrics)
+
+
 def _roll_up_backlog(
-    node: Node, oldest: datetime, newest: datetime, now: datetime
+    node_id: int, oldest: datetime, newest: datetime, now: datetime
 ) -> None:
     if oldest >= now - BACKLOG_AGE:
         return
     from apps.samples.tasks import roll_up_node  # tasks import this module
 
     since, until = oldest.isoformat(), newest.isoformat()
-    transaction.on_commit(lambda: roll_up_node.delay(node.pk, since, until))
+    transaction.on_commit(lambda: roll_up_node.delay(node_id, since, until))
 
 
 def roll_up(

@@ -64,6 +64,10 @@ class Metrics(models.Model):
         abstract = True
 
 
+METRIC_FIELDS = tuple(field.name for field in Metrics._meta.local_fields)
+"""The names of the fields ``Metrics`` adds, ``data`` included."""
+
+
 class SampleQuerySet(TenantQuerySet):
     organization_field = "node__organization"
 

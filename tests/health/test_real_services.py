@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from apps.health import checks
 from apps.organizations.models import Membership
 from apps.organizations.roles import Role
+from spoguild import counters
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"
@@ -56,3 +57,19 @@ def test_the_database_is_postgresql_and_enforces_one_owner(actors) -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.filter(user=actors.member).update(role=Role.OWNER)
+
+
+@pytest.mark.services
+@needs_redis
+def test_rate_limit_counters_live_in_redis_and_expire() -> None:
+    import redis
+
+    key = f"probe:{uuid.uuid4().hex}"
+
+    counts = [counters.increment(key, expires_in=90) for _ in range(3)]
+
+    raw = redis.Redis.from_url(os.environ["REDIS_URL"])
+    assert counts == [1, 2, 3]
+    assert int(raw.get(counters.KEY_PREFIX + key)) == 3
+    # Set by the first increment and left alone by the others.
+    assert 0 < raw.ttl(counters.KEY_PREFIX + key) <= 90

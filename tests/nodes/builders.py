@@ -22,8 +22,6 @@ def make_node(organization: Organization, **fields: Any) -> Node:
 def report(node: Node, ts: datetime, **metrics: Any) -> NodeState:
     """Makes ``ts`` the node's newest sample, with these typed values."""
     metrics.setdefault("node_reachable", True)
-    Node.objects.filter(pk=node.pk).update(last_sample_at=ts)
-    node.last_sample_at = ts
     state, _created = NodeState.objects.update_or_create(
         node=node, defaults={"ts": ts, **metrics}
     )

@@ -7,19 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from apps.nodes.models import Node, NodeStatus
+from apps.samples.models import NodeState
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def _node(age_seconds: int | None) -> Node:
     # 60 s interval + 120 s grace: up to 180 s; down after 600 s.
-    last = None if age_seconds is None else NOW - timedelta(seconds=age_seconds)
-    return Node(
-        interval_seconds=60,
-        grace_seconds=120,
-        down_after_seconds=600,
-        last_sample_at=last,
-    )
+    node = Node(interval_seconds=60, grace_seconds=120, down_after_seconds=600)
+    if age_seconds is not None:
+        NodeState(node=node, ts=NOW - timedelta(seconds=age_seconds))
+    return node
 
 
 @pytest.mark.parametrize(
@@ -40,12 +38,8 @@ def test_status_at_the_boundaries(age, status):
 
 def test_a_long_interval_is_never_down_before_it_is_late():
     # 15 min interval: the 10 min "down after" would come before "late".
-    node = Node(
-        interval_seconds=900,
-        grace_seconds=120,
-        down_after_seconds=600,
-        last_sample_at=NOW - timedelta(seconds=1000),
-    )
+    node = Node(interval_seconds=900, grace_seconds=120, down_after_seconds=600)
+    NodeState(node=node, ts=NOW - timedelta(seconds=1000))
 
     assert node.status(NOW) == NodeStatus.UP
     assert node.status(NOW + timedelta(seconds=100)) == NodeStatus.DOWN

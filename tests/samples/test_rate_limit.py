@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from apps.nodes.actions import create_node
 from apps.samples.api.throttling import NodeRateThrottle
+from spoguild import counters
 from tests.samples.payloads import post_samples
 
 
@@ -59,3 +62,14 @@ def test_one_nodes_limit_does_not_hold_back_another(
 def test_the_default_limit_leaves_room_for_a_full_backlog(settings) -> None:
     # A 7-day spool (10080 samples) in batches of 500 is 21 requests.
     assert settings.SAMPLES_INTAKE_RATE_PER_MINUTE >= 2 * 21
+
+
+def test_a_count_without_redis_lives_in_the_cache(settings) -> None:
+    # The embedded setup: no REDIS_URL, so one process's cache counts.
+    settings.REDIS_URL = ""
+
+    key = f"probe:{uuid.uuid4().hex}"
+
+    counts = [counters.increment(key, expires_in=60) for _ in range(2)]
+
+    assert counts == [1, 2]

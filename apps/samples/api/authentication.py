@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from apps.nodes.actions import find_node_by_token
-from apps.nodes.models import Node
+from apps.nodes.actions import AgentNode, authenticate_agent
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,7 @@ class AgentActor:
     which scopes by membership or API key, has nothing to show it.
     """
 
-    node: Node
+    node: AgentNode
     is_authenticated: bool = True
     is_anonymous: bool = False
     is_active: bool = True
@@ -41,12 +40,12 @@ class AgentTokenAuthentication(authentication.BaseAuthentication):
 
     keyword = "Bearer"
 
-    def authenticate(self, request: Request) -> tuple[AgentActor, Node] | None:
+    def authenticate(self, request: Request) -> tuple[AgentActor, AgentNode] | None:
         header = authentication.get_authorization_header(request)
         if not header:
             return None
         scheme, _sep, plaintext = header.decode(errors="replace").partition(" ")
-        node = find_node_by_token(plaintext.strip()) if scheme == self.keyword else None
+        node = authenticate_agent(plaintext.strip()) if scheme == self.keyword else None
         if node is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked agent token."))
         return AgentActor(node=node), node

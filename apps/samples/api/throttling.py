@@ -1,4 +1,4 @@
-"""The per-node request limit of the intake, counted in the shared cache."""
+"""The per-node request limit of the intake, counted across web processes."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import time
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from apps.nodes.models import Node
+from apps.nodes.actions import AgentNode
+from spoguild import counters
 
 WINDOW_SECONDS = 60
 
@@ -19,9 +19,9 @@ WINDOW_SECONDS = 60
 class NodeRateThrottle(BaseThrottle):
     """At most ``SAMPLES_INTAKE_RATE_PER_MINUTE`` requests per node per minute.
 
-    A fixed window counted in the cache with an atomic add or increment, so
-    it holds across web processes. Keyed by the node's public id, which is
-    never reused, unlike a database id after a test database is rebuilt.
+    A fixed window counted with an atomic increment, so it holds across web
+    processes. Keyed by the node's public id, which is never reused, unlike a
+    database id after a test database is rebuilt.
     """
 
     clock = staticmethod(time.time)
@@ -29,12 +29,9 @@ class NodeRateThrottle(BaseThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
         now = self.clock()
         window = int(now // WINDOW_SECONDS)
-        node = cast(Node, request.auth)  # set by AgentTokenAuthentication
+        node = cast(AgentNode, request.auth)  # set by AgentTokenAuthentication
         key = f"samples:intake:{node.public_id}:{window}"
-        # An agent's first request of a minute (the usual case) costs one
-        # round trip; add() does nothing when the key exists, and incr()
-        # then finds it.
-        count = 1 if cache.add(key, 1, timeout=WINDOW_SECONDS * 2) else cache.incr(key)
+        count = counters.increment(key, expires_in=WINDOW_SECONDS * 2)
         self._wait = (window + 1) * WINDOW_SECONDS - now
         return count <= settings.SAMPLES_INTAKE_RATE_PER_MINUTE
 

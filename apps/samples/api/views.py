@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from apps.nodes.models import Node
+from apps.nodes.actions import AgentNode
 from apps.samples.actions import store_samples
 from apps.samples.api.authentication import AgentTokenAuthentication
 from apps.samples.api.schema import batch_schema
@@ -86,7 +86,7 @@ class SampleIntakeView(APIView):
                 body["field"] = exc.field
             return Response(body, status=exc.status)
 
-        ack = store_samples(cast(Node, request.auth), samples)
+        ack = store_samples(cast(AgentNode, request.auth), samples)
         return Response({"accepted": ack.accepted, "duplicates": ack.duplicates})
 
 
