@@ -212,24 +212,65 @@ class Client(threading.Thread):
             self.load.failures += 1
 
 
-def drive(port: int, plans: list[list[tuple[str, str, bytes, dict]]]) -> dict[str, Any]:
+def drive(
+    service: Service, plans: list[list[tuple[str, str, bytes, dict]]]
+) -> dict[str, Any]:
     """Runs one client per plan: a warm-up, then a measured window."""
-    clients = [Client(port, plan) for plan in plans]
+    clients = [Client(service.port, plan) for plan in plans]
     for client in clients:
         client.start()
     time.sleep(WARMUP_SECONDS)
     for client in clients:
         client.measuring = True
+    cpu_before = cpu_seconds(service.process.pid)
     started = time.perf_counter()
     time.sleep(MEASURE_SECONDS)
     for client in clients:
         client.measuring = False
     elapsed = time.perf_counter() - started
+    cpu = {
+        part: seconds - cpu_before[part]
+        for part, seconds in cpu_seconds(service.process.pid).items()
+    }
     for client in clients:
         client.stop = True
     for client in clients:
         client.join(timeout=60)
-    return _summary([client.load for client in clients], elapsed)
+    summary = _summary([client.load for client in clients], elapsed)
+    summary["cpu_ms_per_request"] = {
+        part: round(seconds * 1000 / max(1, summary["requests"]), 2)
+        for part, seconds in cpu.items()
+    }
+    return summary
+
+
+def cpu_seconds(gunicorn_pid: int) -> dict[str, float]:
+    """CPU time used so far by the web workers, PostgreSQL, Redis and the clients.
+
+    Read from /proc, so that the figures say where a request's cost goes on
+    this one machine, where all of them share the same cores.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    parts = {"web": 0.0, "postgresql": 0.0, "redis": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[1]) == gunicorn_pid or int(entry.name) == gunicorn_pid:
+            parts["web"] += used
+        elif name == "postgres":
+            parts["postgresql"] += used
+        elif name == "redis-server":
+            parts["redis"] += used
+    own = os.times()
+    parts["clients"] = own.user + own.system
+    return parts
 
 
 def _summary(loads: list[Load], elapsed: float) -> dict[str, Any]:
@@ -279,8 +320,8 @@ def _intake_plans(tokens: list[str]) -> list[list[tuple[str, str, bytes, dict]]]
 
 def main() -> bool:
     with running_service(AGENTS) as service:
-        ping = drive(service.port, _ping_plans())
-        intake = drive(service.port, _intake_plans(service.tokens))
+        ping = drive(service, _ping_plans())
+        intake = drive(service, _intake_plans(service.tokens))
         stored = stored_samples()
 
     accepted = intake["statuses"].get("200", 0)

@@ -13,9 +13,10 @@ from spoguild.api import router
 admin.site.site_header = "SPO Guild administration"
 admin.site.site_title = "SPO Guild admin"
 
+# Every agent posts here every minute: first, so resolving it tries least.
 api_patterns: list[URLPattern | URLResolver] = [
-    path("", include(router.urls)),
     path("agent/", include("apps.samples.api.urls")),
+    path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"
@@ -24,6 +25,7 @@ api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("api/v1/", include(api_patterns)),
     path("", include("apps.pages.urls")),
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
@@ -35,7 +37,6 @@ urlpatterns = [
     path("", include("apps.pools.urls")),
     path("orgs/", include("apps.nodes.urls")),
     path("invitations/<str:token>/", invitation, name="invitation"),
-    path("api/v1/", include(api_patterns)),
 ]
 
 handler404 = "apps.pages.views.page_not_found"

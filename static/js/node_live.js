@@ -3,9 +3,15 @@
 (function () {
   "use strict";
 
+  // "5 sec. ago", "2 min. ago" in the page's language, worded by the browser.
+  var relative = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
+    numeric: "auto",
+    style: "short",
+  });
+
   function format(seconds) {
-    if (seconds < 90) return seconds + " s";
-    return Math.round(seconds / 60) + " min";
+    if (seconds < 90) return relative.format(-seconds, "second");
+    return relative.format(-Math.round(seconds / 60), "minute");
   }
 
   // A label counts from the moment its content arrived in this browser, so a
