@@ -19,7 +19,6 @@ from apps.samples.metrics import typed_columns
 from apps.samples.models import (
     METRIC_FIELDS,
     ROLLED_METRICS,
-    NodeState,
     Resolution,
     Rollup,
     Sample,
@@ -61,33 +60,38 @@ def store_samples(
 
     accepted = storage.store(rows, _state(rows[-1], now))
     if accepted:
-        _roll_up_backlog(node.pk, rows[0].ts, rows[-1].ts, now)
+        _roll_up_backlog(node.pk, rows[0]["ts"], rows[-1]["ts"], now)
     return Ack(accepted=accepted, duplicates=len(samples) - accepted)
 
 
 def _new_rows(
     node: AgentNode, samples: Sequence[IncomingSample], now: datetime
-) -> list[Sample]:
-    """One row per ts (the first one wins, as for a repeated batch), by ts."""
+) -> list[storage.Row]:
+    """One ``Sample`` row per ts (the first one wins, as for a repeated batch)."""
     first: dict[datetime, IncomingSample] = {}
     for sample in samples:
         first.setdefault(sample.ts, sample)
     return [
-        Sample(
-            node_id=node.pk,
-            ts=ts,
-            data=sample.data,
-            received_at=now,
+        {
+            "node_id": node.pk,
+            "ts": ts,
+            "data": sample.data,
+            "received_at": now,
             **typed_columns(sample.data, ts, node.network),
-        )
+        }
         for ts, sample in sorted(first.items())
     ]
 
 
-def _state(newest: Sample, now: datetime) -> NodeState:
-    """The node's latest state as the newest sample of a batch makes it."""
-    metrics = {name: getattr(newest, name) for name in METRIC_FIELDS}
-    return NodeState(node_id=newest.node_id, ts=newest.ts, updated_at=now, **metrics)
+def _state(newest: storage.Row, now: datetime) -> storage.Row:
+    """The node's ``NodeState`` row as the newest sample of a batch makes it."""
+    metrics = {name: newest[name] for name in METRIC_FIELDS}
+    return {
+        "node_id": newest["node_id"],
+        "ts": newest["ts"],
+        "updated_at": now,
+        **metrics,
+    }
 
 
 def _roll_up_backlog(
