@@ -8,6 +8,7 @@ path of a file holding it (Docker and systemd credentials work that way).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,6 +23,7 @@ _List = list
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 class Env:
@@ -83,6 +85,15 @@ class Env:
         if minimum is not None and number < minimum:
             raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
         return number
+
+    def version(self, name: _Str, default: _Str) -> _Str:
+        """A release number such as 10.7.0: three dot-separated integers."""
+        value = self.raw(name) or default
+        if not _VERSION.fullmatch(value):
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a release number such as 10.7.0."
+            )
+        return value
 
     def list(self, name: _Str, default: _List[_Str] | None = None) -> _List[_Str]:
         value = self.raw(name)

@@ -324,6 +324,13 @@ SAMPLES_INTAKE_RATE_PER_MINUTE = env.int(
     "SAMPLES_INTAKE_RATE_PER_MINUTE", 120, minimum=1
 )
 
+# cardano-node releases the node pages judge each node's version against (see
+# apps/nodes/releases.py). Defaults from a snapshot of IntersectMBO/cardano-node
+# taken 2026-07-23: 11.0.1 is the newest release tag (2026-05-04); 10.7.0 is
+# MinNodeVersion in the official mainnet config on master (2026-03-24).
+NODE_RELEASE_LATEST = env.version("NODE_RELEASE_LATEST", "11.0.1")
+NODE_RELEASE_MINIMUM = env.version("NODE_RELEASE_MINIMUM", "10.7.0")
+
 # Celery: Redis in production; without it, a filesystem broker in DATA_DIR so
 # that `make run` has a real worker and scheduler and needs no other server.
 if REDIS_URL:

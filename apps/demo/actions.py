@@ -63,6 +63,8 @@ DEMO_NODES = (
             memory=72,
             disk=63,
             stall_every=timedelta(hours=5),
+            # One node a release behind, so the demo shows the version flag.
+            release=("10.7.1", "045bc187a36ef0cbd236db902b85dd8f202fb059"),
         ),
     ),
     DemoNode(

@@ -41,6 +41,13 @@ BLOCK_SPACING = 20
 BLOCK_JITTER = 8
 # Mainnet's block at slot 157,169,709 was number 11,980,000 (the fixtures').
 ANCHOR_SLOT, ANCHOR_BLOCK = 157_169_709, 11_980_000
+# cardano-node 11.0.1, the newest release when the demo was last updated, and
+# its tagged commit (IntersectMBO/cardano-node, tag 11.0.1).
+LATEST_NODE = ("11.0.1", "97036a66bcf8c89f687ae57a048eecc0389977ef")
+# The build labels the demo rewrites; compiler_version and the like stay.
+BUILD_LABEL = re.compile(
+    r'(?<=[{,])(version(?:_major|_minor|_patch)?|revision)="[^"]*"'
+)
 # The demo's operator renews the KES key every 60 periods (90 days).
 KES_RENEWAL_PERIODS = 60
 GIB = 1024**3
@@ -93,6 +100,7 @@ class SimulatedNode:
     memory: float
     disk: float
     stall_every: timedelta | None = None  # a relay that sometimes falls behind
+    release: tuple[str, str] = LATEST_NODE  # (version, revision) it reports
 
     # -- cardano-node ---------------------------------------------------
 
@@ -105,6 +113,8 @@ class SimulatedNode:
                 continue
             if name.startswith("tipBlock"):
                 line = _tip_block_line(values["blockNum"])
+            elif name == "cardano_build_info":
+                line = _build_info_line(line, self.release)
             elif _base(name) in values:
                 line = f"{line.rsplit(' ', 1)[0]} {values[_base(name)]}"
             lines.append(line)
@@ -117,6 +127,7 @@ class SimulatedNode:
         kes_period = now_slot // params(self.network).slots_per_kes_period
         opcert_start = kes_period - (kes_period + 17) % KES_RENEWAL_PERIODS
         checks = tip_slot - 150_000_000  # leadership checks: one per slot
+        major, minor, patch = self.release[0].split(".")
         values: dict[str, Any] = {
             "slotNum": tip_slot,
             "blockNum": block,
@@ -138,6 +149,10 @@ class SimulatedNode:
             "connectionManager_inboundConns": self._peers(t, "in", self.peers_in),
             "connectionManager_outgoingConns": self._peers(t, "out", self.peers_out),
             "connectionManager_outboundConns": self._peers(t, "out", self.peers_out),
+            # New tracing also exports the version as three gauges.
+            "cardano_version_major": major,
+            "cardano_version_minor": minor,
+            "cardano_version_patch": patch,
             "nodeStartTime": int(self.started_at(moment).timestamp()),
             "node_start_time": int(self.started_at(moment).timestamp()),
         }
@@ -225,6 +240,19 @@ class SimulatedNode:
 def _base(name: str) -> str:
     """A metric's name without its type suffix, as the overrides are keyed."""
     return re.sub(r"_(int|real|counter)$", "", name)
+
+
+def _build_info_line(line: str, release: tuple[str, str]) -> str:
+    version, revision = release
+    major, minor, patch = version.split(".")
+    labels = {
+        "version": version,
+        "version_major": major,
+        "version_minor": minor,
+        "version_patch": patch,
+        "revision": revision,
+    }
+    return BUILD_LABEL.sub(lambda match: f'{match[1]}="{labels[match[1]]}"', line)
 
 
 def _tip_block_line(block: int) -> str:

@@ -1,9 +1,9 @@
 """What a node's latest sample says, in the terms the pages show.
 
 The pages read one row per node (``NodeState``, the newest sample) and derive
-the rest here: status, KES outlook, severity order. Nothing here queries the
-database except ``overview``, which reads every node of an organization with
-its state in a single query whatever their number.
+the rest here: status, KES outlook, version status, severity order. Nothing
+here queries the database except ``overview``, which reads every node of an
+organization with its state in a single query whatever their number.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.models import Node, NodeRole, NodeStatus
+from apps.nodes.releases import VersionStatus, version_status
 from apps.organizations.models import Organization
 
 # gLiveView's thresholds: ≤ 8 periods (12 days on mainnet) is a warning, 0 critical.
@@ -103,6 +104,10 @@ class NodeHealth:
     def node_started_at(self) -> datetime | None:
         started = self.reported.get("node_start_time")
         return datetime.fromtimestamp(started, tz=UTC) if started else None
+
+    @property
+    def version_status(self) -> VersionStatus:
+        return version_status(getattr(self.state, "node_version", None))
 
     @property
     def kes(self) -> KesOutlook | None:

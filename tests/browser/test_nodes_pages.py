@@ -195,17 +195,21 @@ def test_the_overview_refreshes_in_place(
     page.clock.install()
     page.goto(f"/orgs/{organization.public_id}/")
     expect(page.locator("table.nodes-table")).to_contain_text("12 slots behind")
+    # Its label counts the seconds since the list arrived (before the poll)
+    page.clock.run_for(10_000)
+    ten_seconds = re.compile(r"^1[0-4] sec\. ago$")
+    expect(page.locator("[data-updated-ago]")).to_have_text(ten_seconds)
 
     # When the node catches up and the page's poll comes round
     report(node, timezone.now(), tip_lag_slots=3)
     with page.expect_response(re.compile(r"/nodes/status/$")):
-        page.clock.run_for(16_000)
+        page.clock.run_for(6_000)
 
     # Then the list shows it without a reload, and says it was just updated
+    # (the clock still runs: a slow machine may show a few seconds, never 16)
     expect(page.locator("table.nodes-table")).to_contain_text("3 slots behind")
-    expect(page.locator("[data-updated-ago]")).to_have_text("now")
-    page.clock.run_for(5_000)
-    expect(page.locator("[data-updated-ago]")).to_have_text("5 sec. ago")
+    just_now = re.compile(r"^(now|[1-9] sec\. ago)$")
+    expect(page.locator("[data-updated-ago]")).to_have_text(just_now)
 
 
 def _shoot(page: Page, name: str) -> None:

@@ -115,3 +115,27 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_release_number_is_read_or_defaulted() -> None:
+    env = Env({"NODE_RELEASE_LATEST": " 11.1.0 "})
+
+    assert env.version("NODE_RELEASE_LATEST", "11.0.1") == "11.1.0"
+    assert env.version("NODE_RELEASE_MINIMUM", "10.7.0") == "10.7.0"
+
+
+@pytest.mark.parametrize("value", ["10.7", "v10.7.0", "10.7.0-rc1", "latest"])
+def test_a_bad_release_number_is_an_error_naming_the_variable(value: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="NODE_RELEASE_MINIMUM"):
+        Env({"NODE_RELEASE_MINIMUM": value}).version("NODE_RELEASE_MINIMUM", "10.7.0")
+
+
+def test_the_service_refuses_to_start_with_a_bad_node_release(tmp_path: Path) -> None:
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        {"NODE_RELEASE_LATEST": "eleven"},
+        tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "NODE_RELEASE_LATEST='eleven'" in result.stderr

@@ -39,11 +39,19 @@ def test_the_demo_has_two_relays_and_a_block_producer(db):
 def test_a_simulated_producer_reads_like_a_real_one():
     node = parse_metrics(PRODUCER.metrics(NOW))
 
-    assert node["version"] == "10.6.2"
+    assert node["version"] == "11.0.1"
     assert 0 <= datetime_to_slot("mainnet", NOW) - node["tip_slot"] < 40
     assert 3 <= node["kes_remaining_periods"] <= 62
     assert node["opcert_expiry_kes_period"] - node["opcert_start_kes_period"] == 62
     assert node["conns_inbound"] is not None
+
+
+def test_the_demo_runs_the_newest_node_but_one_relay_lags_a_release():
+    versions = [
+        parse_metrics(demo.simulation.metrics(NOW))["version"] for demo in DEMO_NODES
+    ]
+
+    assert versions == ["11.0.1", "10.7.1", "11.0.1"]
 
 
 def test_a_simulated_relay_exports_no_forging_or_kes_metrics():
