@@ -80,6 +80,8 @@ DEMO_NODES = (
             cpu=9,
             memory=61,
             disk=52,
+            # Its disk fills in three weeks, so the demo shows a forecast.
+            fills_in=timedelta(days=21),
         ),
     ),
 )

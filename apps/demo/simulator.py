@@ -51,6 +51,7 @@ BUILD_LABEL = re.compile(
 # The demo's operator renews the KES key every 60 periods (90 days).
 KES_RENEWAL_PERIODS = 60
 GIB = 1024**3
+DISK_FREED_BEFORE_FULL = timedelta(days=7)
 
 
 def unit(*parts: object) -> float:
@@ -100,6 +101,7 @@ class SimulatedNode:
     memory: float
     disk: float
     stall_every: timedelta | None = None  # a relay that sometimes falls behind
+    fills_in: timedelta | None = None  # a disk heading for full, from `disk` %
     release: tuple[str, str] = LATEST_NODE  # (version, revision) it reports
 
     # -- cardano-node ---------------------------------------------------
@@ -208,6 +210,7 @@ class SimulatedNode:
         total, disk_total = 32 * GIB, 500 * GIB
         # The chain grows, and now and then the operator prunes old logs.
         disk = self.disk + 2.5 * wave(t, 45 * 86_400, unit(self.seed, "disk"))
+        disk += self._filling(t)
         return {
             "hostname": self.seed,
             "uptime_s": int(t - self.started_at(moment).timestamp()) + 86_400,
@@ -223,6 +226,17 @@ class SimulatedNode:
             "tcp": _tcp(self.peers_in, self.peers_out),
             "node_process": self._process(moment, cpu),
         }
+
+    def _filling(self, t: float) -> float:
+        # Something writes steadily (a log left at debug level, say) until the
+        # operator frees the space a week before it would fill, and again: the
+        # disk forecast has a trend to show, and the disk never fills.
+        if self.fills_in is None:
+            return 0.0
+        span = self.fills_in.total_seconds()
+        cycle = span - DISK_FREED_BEFORE_FULL.total_seconds()
+        into = (t + unit(self.seed, "fill") * cycle) % cycle
+        return (100 - self.disk) * into / span
 
     def _process(self, moment: datetime, cpu: float) -> dict[str, Any]:
         started = self.started_at(moment)

@@ -1,9 +1,11 @@
 """What a node's latest sample says, in the terms the pages show.
 
 The pages read one row per node (``NodeState``, the newest sample) and derive
-the rest here: status, KES outlook, version status, severity order. Nothing
+the rest here: status, KES outlook, version status, severity order. The disk
+outlook comes from recent rollups (``disk.py``) and is handed in. Nothing
 here queries the database except ``overview``, which reads every node of an
-organization with its state in a single query whatever their number.
+organization with its state in one query and their disk trends in one more,
+whatever their number.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.networks.slots import datetime_to_slot, kes_expiry
+from apps.nodes.disk import DiskOutlook, FullestDisk, forecasts
 from apps.nodes.models import Node, NodeRole, NodeStatus
 from apps.nodes.releases import VersionStatus, version_status
 from apps.organizations.models import Organization
@@ -78,13 +81,19 @@ class NodeHealth:
     state: Any  # apps.samples.models.NodeState, or None before the first sample
     status: NodeStatus
     now: datetime
+    disk: DiskOutlook | None = None
 
     @classmethod
-    def of(cls, node: Node, now: datetime | None = None) -> NodeHealth:
+    def of(
+        cls,
+        node: Node,
+        now: datetime | None = None,
+        disk: DiskOutlook | None = None,
+    ) -> NodeHealth:
         now = now or timezone.now()
         # A missing reverse one-to-one raises an AttributeError subclass.
         state = getattr(node, "state", None)
-        return cls(node=node, state=state, status=node.status(now), now=now)
+        return cls(node=node, state=state, status=node.status(now), now=now, disk=disk)
 
     @property
     def severity(self) -> int:
@@ -110,6 +119,11 @@ class NodeHealth:
         return version_status(getattr(self.state, "node_version", None))
 
     @property
+    def fullest_disk(self) -> FullestDisk | None:
+        """The newest sample's fullest disk; reads its JSON, so not for lists."""
+        return FullestDisk.of(getattr(self.state, "data", None))
+
+    @property
     def kes(self) -> KesOutlook | None:
         if self.state is None:
             return None
@@ -127,15 +141,16 @@ class Overview:
 def overview(user: Any, organization: Organization) -> Overview:
     """Every node of the organization, problems first, with status counts."""
     now = timezone.now()
-    nodes = (
+    nodes = list(
         Node.objects.for_user(user)
         .filter(organization=organization)
         .select_related("state")
         # The full sample stays behind: the list needs the typed fields only.
         .defer("state__data")
     )
+    disks = forecasts(nodes, now)
     rows = sorted(
-        (NodeHealth.of(node, now) for node in nodes),
+        (NodeHealth.of(node, now, disks.get(node.pk)) for node in nodes),
         key=lambda row: (row.severity, row.node.name.lower()),
     )
     found = Counter(row.status.value for row in rows)

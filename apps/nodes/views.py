@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.nodes import actions, charts, health
+from apps.nodes import actions, charts, disk, health
 from apps.nodes.forms import NodeForm
 from apps.nodes.models import Node
 from apps.organizations.access import organization_for
@@ -157,10 +158,12 @@ def _node(
 
 
 def _panel_context(organization: Organization, node: Node) -> dict[str, Any]:
+    now = timezone.now()
+    outlook = disk.forecasts([node], now, with_bytes=True).get(node.pk)
     return {
         "organization": organization,
         "node": node,
-        "health": health.NodeHealth.of(node),
+        "health": health.NodeHealth.of(node, now, outlook),
     }
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Self
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.nodes.models import Node
@@ -151,6 +153,20 @@ class RollupQuerySet(TenantQuerySet):
             bucket_start__gte=since,
             bucket_start__lt=until,
         ).order_by("bucket_start")
+
+    def recent(self, node_ids: Iterable[int], since: Mapping[str, datetime]) -> Self:
+        """Several nodes' buckets newer than each resolution's own cutoff.
+
+        One query for a whole list of nodes, oldest first within each node
+        and resolution; the unique (node, resolution, bucket_start) index
+        serves each branch of the condition.
+        """
+        newer = Q()
+        for resolution, cutoff in since.items():
+            newer |= Q(resolution=resolution, bucket_start__gte=cutoff)
+        return self.filter(newer, node_id__in=list(node_ids)).order_by(
+            "node_id", "resolution", "bucket_start"
+        )
 
 
 class Rollup(models.Model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ OVERFLOW = (
 )
 SHOTS = Path(os.environ.get("SPOGUILD_SCREENSHOTS") or "/tmp/spoguild-shots")
 WIDTHS = {"desktop": (1280, 800), "mobile": (390, 844)}
+GIB = 1024**3
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def _history(node: Node) -> None:
         )
         for bucket in range(7 * 24 * 12)
     )
+    _filling_disk(node, now, percent=58.0, per_day=1.5)
     report(
         node,
         now - timedelta(seconds=20),
@@ -83,8 +85,37 @@ def _history(node: Node) -> None:
         kes_remaining_periods=7,
         tip_slot=204_750_000,
         node_version="10.6.2",
-        data={"agent_version": "0.1.0", "node": {"kes_period": 1579}},
+        data={
+            "agent_version": "0.1.0",
+            "node": {"kes_period": 1579},
+            "host": {"disks": [_chain_disk(58.0)]},
+        },
     )
+
+
+def _filling_disk(node: Node, now: datetime, *, percent: float, per_day: float) -> None:
+    """A day of hourly disk averages on a line reaching ``percent`` now."""
+    Rollup.objects.bulk_create(
+        Rollup(
+            node=node,
+            resolution="1h",
+            bucket_start=now - timedelta(hours=hours),
+            sample_count=120,
+            disk_percent_avg=percent - per_day * (hours - 0.5) / 24,
+        )
+        for hours in range(1, 24)
+    )
+
+
+def _chain_disk(percent: float) -> dict[str, object]:
+    used = int(2000 * GIB * percent / 100)
+    return {
+        "mountpoint": "/var/lib/cardano",
+        "total_bytes": 2100 * GIB,
+        "used_bytes": used,
+        "free_bytes": 2000 * GIB - used,
+        "percent": percent,
+    }
 
 
 def test_adding_a_node_shows_its_token_once_and_lists_it(
@@ -141,6 +172,9 @@ def test_the_node_page_draws_its_charts_and_switches_range(
     expect(page.locator("figure.chart canvas")).to_have_count(7)
     expect(charts.first.locator("[data-chart-summary]")).to_contain_text("latest")
     expect(page.get_by_text("Expires soon")).to_be_visible()
+    expect(page.locator("[data-disk-forecast]")).to_contain_text(
+        "growing 1.5 points a day"
+    )
     _shoot(page, "node-page")
 
     # When the week is chosen, every chart reads the 5-minute rollups
@@ -175,6 +209,8 @@ def test_the_overview_puts_problems_first(
             node_version="10.6.2",
             kes_remaining_periods=27 if role == NodeRole.BLOCK_PRODUCER else None,
         )
+    # bp-1's disk fills in under a week
+    _filling_disk(Node.objects.get(name="bp-1"), now, percent=64.0, per_day=6.0)
     sign_in(page, _owner(organization))
 
     page.goto(f"/orgs/{organization.public_id}/")
@@ -182,6 +218,7 @@ def test_the_overview_puts_problems_first(
     names = page.locator("table.nodes-table tbody th a")
     expect(names).to_have_text(["relay-2", "bp-1", "relay-1"])
     expect(page.locator("table.nodes-table tbody tr").first).to_contain_text("down")
+    expect(page.locator(".disk-flag")).to_have_text(["⚠ full in 6 days"])
     _shoot(page, "overview-nodes")
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from apps.demo import agents
 from apps.demo.actions import DEMO_NODES, DEMO_ORGANIZATION, ensure_demo_nodes
-from apps.demo.simulator import block_slot, tip_at
+from apps.demo.simulator import SimulatedNode, block_slot, tip_at
 from apps.networks.slots import datetime_to_slot
 from apps.nodes.actions import find_node_by_token
+from apps.nodes.disk import Bucket, DiskOutlook, outlook
 from apps.nodes.models import Node, NodeRole
 from apps.samples.models import NodeState, Sample
 from spoguild_agent import parse_metrics
@@ -61,6 +62,28 @@ def test_a_simulated_relay_exports_no_forging_or_kes_metrics():
     assert node["slots_missed"] is None
     assert node["leadership_checks"] is None
     assert node["tip_slot"] is not None
+
+
+def test_the_producers_disk_fills_in_weeks_and_the_relays_in_months():
+    producer = _disk_outlook(PRODUCER, NOW)
+    relay = _disk_outlook(RELAY, NOW)
+
+    # A week to three weeks, give or take the slow swing every disk has
+    assert producer is not None
+    assert producer.days_left is not None
+    assert 6 <= producer.days_left <= 24
+    assert relay is not None
+    assert relay.days_left is None or relay.days_left > 90
+
+
+def test_the_filling_disk_is_freed_before_it_fills():
+    percents = [
+        _disk_percent(PRODUCER, NOW + timedelta(hours=hour))
+        for hour in range(0, 60 * 24, 3)
+    ]
+
+    assert max(percents) < 90
+    assert min(percents) < 60  # it was freed at least once in those 60 days
 
 
 def test_the_simulated_chain_moves_with_the_clock():
@@ -139,3 +162,20 @@ def test_the_runner_delivers_history_and_live_samples(live_server, tmp_path):
 
 def _stored(node: Node) -> int:
     return Sample.objects.filter(node=node).count()
+
+
+def _disk_outlook(simulation: SimulatedNode, now: datetime) -> DiskOutlook | None:
+    """The outlook from a day of hourly averages of 5-minute samples, as stored."""
+    buckets = []
+    for back in range(24, 0, -1):
+        start = now - timedelta(hours=back)
+        percents = [
+            _disk_percent(simulation, start + timedelta(minutes=minute))
+            for minute in range(0, 60, 5)
+        ]
+        buckets.append(Bucket("1h", start, sum(percents) / len(percents)))
+    return outlook(buckets, _disk_percent(simulation, now), now, now)
+
+
+def _disk_percent(simulation: SimulatedNode, moment: datetime) -> float:
+    return simulation.host(moment, 15)["disks"][0]["percent"]

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from apps.nodes.disk import DiskOutlook
 
 register = template.Library()
 
@@ -52,9 +56,10 @@ def node_status(status: str) -> SafeString:
 
 
 @register.simple_tag
-def meter_cell(value: float | str | None, label: str) -> SafeString:
+def meter_cell(value: float | str | None, label: str, flag: str = "") -> SafeString:
     """A 0-100 % gauge cell; the browser colours <meter> by low/high, the number
-    says it too. A node without a sample yet gives "" here, as templates do."""
+    says it too. A node without a sample yet gives "" here, as templates do.
+    ``flag`` is markup of our own (``disk_flag``) shown after the number."""
     if value is None or value == "":
         return format_html(
             '<td class="meter-cell" data-label="{}"><span class="muted">—</span></td>',
@@ -63,11 +68,39 @@ def meter_cell(value: float | str | None, label: str) -> SafeString:
     return format_html(
         '<td class="meter-cell" data-label="{label}"><meter min="0" max="100"'
         ' low="80" high="90" optimum="0" value="{value}" aria-label="{label}">'
-        '{whole} %</meter><span class="meter-value">{whole} %</span></td>',
+        '{whole} %</meter><span class="meter-value">{whole} %</span>{flag}</td>',
         label=label,
         value=f"{float(value):.1f}",
         whole=round(float(value)),
+        flag=conditional_escape(flag),
     )
+
+
+@register.simple_tag
+def disk_flag(outlook: DiskOutlook | None) -> SafeString:
+    """A short "full in 3 days" beside the disk meter, when that is a week or less."""
+    if outlook is None or outlook.level == "ok":
+        return mark_safe("")
+    title = _("The fullest disk grows %(rate)s points a day: full around %(date)s.") % {
+        "rate": points(outlook.points_per_day),
+        "date": date_format(timezone.localtime(outlook.full_at), "j M Y H:i"),
+    }
+    text = _("full in %(duration)s") % {"duration": short_duration(outlook.time_left)}
+    return format_html(
+        '<span class="disk-flag {}" title="{}"><span aria-hidden="true">⚠ </span>'
+        "{}</span>",
+        outlook.level,
+        title,
+        text,
+    )
+
+
+@register.filter
+def points(value: float | None) -> str:
+    """A rate in percentage points, unsigned, to the digits it needs: "1.2", "0.07"."""
+    if value is None:
+        return ""
+    return floatformat(abs(value), 1 if abs(value) >= 1 else 2)
 
 
 @register.filter
