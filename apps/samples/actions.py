@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 
 from apps.nodes.actions import AgentNode
+from apps.nodes.models import Node
 from apps.samples import buckets, partitions, storage
 from apps.samples.metrics import typed_columns
 from apps.samples.models import (
@@ -36,6 +37,10 @@ FIVE_MINUTE_RETENTION = timedelta(days=35)
 PARTITION_DAYS_AHEAD = 3
 
 
+class NodeGone(Exception):
+    """The node was deleted while its agent's batch was on the way."""
+
+
 @dataclass(frozen=True)
 class Ack:
     """What one batch added: new samples, and samples already stored."""
@@ -51,14 +56,21 @@ def store_samples(
 
     Atomic: what is acknowledged is committed. The insert skips samples
     already stored and the database says how many rows it added; the node's
-    latest state only ever moves forward.
+    latest state only ever moves forward. Raises ``NodeGone`` when the node
+    was deleted after its token was checked.
     """
     now = now or timezone.now()
     rows = _new_rows(node, samples, now)
     if not rows:
         return Ack(accepted=0, duplicates=0)
 
-    accepted = storage.store(rows, _state(rows[-1], now))
+    try:
+        accepted = storage.store(rows, _state(rows[-1], now))
+    except IntegrityError:
+        # The only reference the rows hold is their node: nothing was stored.
+        if Node.objects.filter(pk=node.pk).exists():
+            raise
+        raise NodeGone(node.public_id) from None
     if accepted:
         _roll_up_backlog(node.pk, rows[0]["ts"], rows[-1]["ts"], now)
     return Ack(accepted=accepted, duplicates=len(samples) - accepted)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from apps.nodes.actions import revoke_agent_token, rotate_agent_token
+from apps.nodes.actions import (
+    authenticate_agent,
+    revoke_agent_token,
+    rotate_agent_token,
+)
+from apps.samples.api import authentication
 from apps.samples.models import Sample
 from tests.factories import make_api_key
 from tests.samples.payloads import NOW, post_samples, sample
@@ -76,3 +81,20 @@ def test_the_intake_takes_only_post(client, relay) -> None:
     )
 
     assert response.status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_node_deleted_while_its_batch_travels_is_unauthorized(
+    client, relay, frozen_now, monkeypatch
+) -> None:
+    # Given a token checked a moment before its node was deleted (the foreign
+    # key is checked at commit, so this test commits like production)
+    checked = authenticate_agent(relay.token)
+    monkeypatch.setattr(authentication, "authenticate_agent", lambda _token: checked)
+    relay.node.delete()
+
+    response = post_samples(client, relay.token, [sample(NOW)])
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "This node was deleted."}
+    assert not Sample.objects.exists()

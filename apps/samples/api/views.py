@@ -7,8 +7,10 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -16,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from apps.nodes.actions import AgentNode
-from apps.samples.actions import store_samples
+from apps.samples.actions import NodeGone, store_samples
 from apps.samples.api.authentication import AgentTokenAuthentication
 from apps.samples.api.schema import batch_schema
 from apps.samples.api.serializers import AckSerializer, IntakeErrorSerializer
@@ -70,7 +72,9 @@ class SampleIntakeView(APIView):
         responses={
             200: AckSerializer,
             400: OpenApiResponse(_ERROR, "A refused sample, named by `field`."),
-            401: OpenApiResponse(_ERROR, "Missing, unknown or revoked agent token."),
+            401: OpenApiResponse(
+                _ERROR, "Missing, unknown or revoked agent token, or a deleted node."
+            ),
             413: OpenApiResponse(_ERROR, "Body above 1 MiB, or JSON above 8 MiB."),
             415: OpenApiResponse(_ERROR, "Not JSON, or an unknown encoding."),
             429: OpenApiResponse(_ERROR, "Too many requests; see Retry-After."),
@@ -86,7 +90,10 @@ class SampleIntakeView(APIView):
                 body["field"] = exc.field
             return Response(body, status=exc.status)
 
-        ack = store_samples(cast(AgentNode, request.auth), samples)
+        try:
+            ack = store_samples(cast(AgentNode, request.auth), samples)
+        except NodeGone:
+            raise AuthenticationFailed(_("This node was deleted.")) from None
         return Response({"accepted": ack.accepted, "duplicates": ack.duplicates})
 
 
