@@ -1,11 +1,11 @@
 """What a node's latest sample says, in the terms the pages show.
 
 The pages read one row per node (``NodeState``, the newest sample) and derive
-the rest here: status, KES outlook, version status, severity order. The disk
-outlook comes from recent rollups (``disk.py``) and is handed in. Nothing
-here queries the database except ``overview``, which reads every node of an
-organization with its state in one query and their disk trends in one more,
-whatever their number.
+the rest here: status, KES outlook, forge counters, version status, severity
+order. The disk outlook comes from recent rollups (``disk.py``) and is handed
+in. Nothing here queries the database except ``overview``, which reads every
+node of an organization with its state in one query and their disk trends in
+one more, whatever their number.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.disk import DiskOutlook, FullestDisk, forecasts
+from apps.nodes.forging import ForgeCounters
 from apps.nodes.models import Node, NodeRole, NodeStatus
 from apps.nodes.releases import VersionStatus, version_status
 from apps.organizations.models import Organization
@@ -122,6 +123,11 @@ class NodeHealth:
     def fullest_disk(self) -> FullestDisk | None:
         """The newest sample's fullest disk; reads its JSON, so not for lists."""
         return FullestDisk.of(getattr(self.state, "data", None))
+
+    @property
+    def forging(self) -> ForgeCounters | None:
+        """A block producer's forge counters; relays forge nothing."""
+        return ForgeCounters.of(self.reported) if self.is_block_producer else None
 
     @property
     def kes(self) -> KesOutlook | None:

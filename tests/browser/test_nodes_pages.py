@@ -87,7 +87,16 @@ def _history(node: Node) -> None:
         node_version="10.6.2",
         data={
             "agent_version": "0.1.0",
-            "node": {"kes_period": 1579},
+            "node": {
+                "kes_period": 1579,
+                "forging_enabled": True,
+                "leadership_checks": 1_543_122,
+                "slots_missed": 37,
+                "leader_slots": 14,
+                "blocks_forged": 14,
+                "blocks_adopted": 13,
+                "blocks_didnt_adopt": 1,
+            },
             "host": {"disks": [_chain_disk(58.0)]},
         },
     )
@@ -172,6 +181,7 @@ def test_the_node_page_draws_its_charts_and_switches_range(
     expect(page.locator("figure.chart canvas")).to_have_count(7)
     expect(charts.first.locator("[data-chart-summary]")).to_contain_text("latest")
     expect(page.get_by_text("Expires soon")).to_be_visible()
+    expect(page.get_by_text("1 forged block was not adopted")).to_be_visible()
     expect(page.locator("[data-disk-forecast]")).to_contain_text(
         "growing 1.5 points a day"
     )
