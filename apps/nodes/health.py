@@ -21,18 +21,30 @@ from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.disk import DiskOutlook, FullestDisk, forecasts
 from apps.nodes.forging import ForgeCounters
 from apps.nodes.models import Node, NodeRole, NodeStatus
-from apps.nodes.releases import VersionStatus, version_status
+from apps.nodes.releases import VersionLevel, VersionStatus, version_status
 from apps.organizations.models import Organization
 
 # gLiveView's thresholds: ≤ 8 periods (12 days on mainnet) is a warning, 0 critical.
 KES_WARNING_PERIODS = 8
 
-# Problems first: the order lists and counters follow.
+# Out of sync from this many slots behind the wall-clock slot, as the pages say.
+SYNC_WARNING_SLOTS = 40
+LEVELS = ("ok", "warning", "critical")
+
+# Problems first: down, late, then nodes that are up but need attention (the
+# worst first), then those still waiting for a first sample, then the rest.
 SEVERITY = {
     NodeStatus.DOWN: 0,
     NodeStatus.LATE: 1,
-    NodeStatus.NEW: 2,
-    NodeStatus.UP: 3,
+    NodeStatus.NEW: 4,
+    NodeStatus.UP: 5,
+}
+ATTENTION_SEVERITY = {"critical": 2, "warning": 3}
+
+
+_VERSION_LEVELS = {
+    VersionLevel.BELOW_MINIMUM: "critical",
+    VersionLevel.OUTDATED: "warning",
 }
 
 
@@ -98,7 +110,29 @@ class NodeHealth:
 
     @property
     def severity(self) -> int:
+        if self.status == NodeStatus.UP and self.attention != "ok":
+            return ATTENTION_SEVERITY[self.attention]
         return SEVERITY[self.status]
+
+    @property
+    def attention(self) -> str:
+        """The worst of what the newest sample says, "ok" when nothing does.
+
+        Only what the overview shows counts (sync, KES, disk, version): the
+        forge counters live in the sample's JSON, which lists do not load.
+        """
+        if self.state is None:
+            return "ok"
+        found = [
+            self.kes.level if self.kes else "ok",
+            self.disk.level if self.disk else "ok",
+            _VERSION_LEVELS.get(self.version_status.level, "ok"),
+        ]
+        if not self.state.node_reachable:
+            found.append("critical")
+        elif (self.state.tip_lag_slots or 0) >= SYNC_WARNING_SLOTS:
+            found.append("warning")
+        return max(found, key=LEVELS.index)
 
     @property
     def is_block_producer(self) -> bool:
@@ -161,4 +195,7 @@ def overview(user: Any, organization: Organization) -> Overview:
     )
     found = Counter(row.status.value for row in rows)
     counts = {status.value: found[status.value] for status in NodeStatus}
+    counts["attention"] = sum(
+        row.status == NodeStatus.UP and row.attention != "ok" for row in rows
+    )
     return Overview(rows=rows, counts=counts)

@@ -31,7 +31,7 @@ def _fleet(organization, count: int) -> None:
             tip_lag_slots=3,
             peers_in=10,
             peers_out=20,
-            node_version="10.1.4",
+            node_version="11.0.1",
         )
 
 
@@ -59,7 +59,46 @@ def test_problems_come_first_then_names(actors, member_client):
         "up": 2,
         "late": 1,
         "down": 1,
+        "attention": 0,
     }
+
+
+def test_nodes_up_but_in_trouble_come_before_healthy_ones_worst_first(
+    actors, member_client
+):
+    now = timezone.now()
+    healthy = {"tip_lag_slots": 2, "node_version": "11.0.1"}
+    bp = NodeRole.BLOCK_PRODUCER
+    for name, role, metrics in [
+        ("a-fine", NodeRole.RELAY, healthy),
+        ("b-kes-expired", bp, {**healthy, "kes_remaining_periods": 0}),
+        ("c-behind", NodeRole.RELAY, {**healthy, "tip_lag_slots": 120}),
+        ("d-unreachable", NodeRole.RELAY, {**healthy, "node_reachable": False}),
+    ]:
+        report(make_node(actors.organization, name=name, role=role), now, **metrics)
+    make_node(actors.organization, name="e-new")
+
+    overview = _overview(member_client, actors.organization).context["node_overview"]
+
+    assert [row.node.name for row in overview.rows] == [
+        "b-kes-expired",
+        "d-unreachable",
+        "c-behind",
+        "e-new",
+        "a-fine",
+    ]
+    assert overview.counts["attention"] == 3
+
+
+def test_the_calm_line_says_how_many_need_attention(actors, member_client):
+    _fleet(actors.organization, 2)
+    outdated = make_node(actors.organization, name="relay-old")
+    report(outdated, timezone.now(), tip_lag_slots=1, node_version="10.7.1")
+
+    page = _overview(member_client, actors.organization).content.decode()
+
+    assert "All 3 nodes are up." in page
+    assert "1 needs attention: see its flags below." in page
 
 
 def test_the_list_shows_each_number_with_its_unit_and_age(actors, member_client):
@@ -133,6 +172,7 @@ def test_a_calm_line_when_every_node_is_up(actors, member_client):
     page = _overview(member_client, actors.organization).content.decode()
 
     assert "All 3 nodes are up." in page
+    assert "attention" not in page
 
 
 def test_no_alert_counter_is_shown_before_alerts_exist(actors, member_client):
