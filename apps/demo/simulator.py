@@ -48,6 +48,16 @@ LATEST_NODE = ("11.0.1", "97036a66bcf8c89f687ae57a048eecc0389977ef")
 BUILD_LABEL = re.compile(
     r'(?<=[{,])(version(?:_major|_minor|_patch)?|revision)="[^"]*"'
 )
+# The counters of leader slots and of blocks forged and adopted, legacy and new.
+LEADER_METRICS = (
+    "Forge_node_is_leader",
+    "nodeIsLeaderNum",
+    "nodeIsLeader",
+    "Forge_forged",
+    "blocksForgedNum",
+    "blocksForged",
+    "Forge_adopted",
+)
 # The demo's operator renews the KES key every 60 periods (90 days).
 KES_RENEWAL_PERIODS = 60
 GIB = 1024**3
@@ -142,7 +152,8 @@ class SimulatedNode:
             "remainingKESPeriods": opcert_start + 62 - kes_period,
             "Forge_about_to_lead": checks,
             "Forge_forge_about_to_lead": checks,
-            "Forge_node_not_leader": checks - 14,
+            "Forge_node_not_leader": checks - self._led(moment),
+            **dict.fromkeys(LEADER_METRICS, self._led(moment)),
             "slotsMissed": self._missed(moment),
             "slotsMissedNum": self._missed(moment),
             "txsInMempool": self._mempool(t),
@@ -167,6 +178,12 @@ class SimulatedNode:
         period = self.stall_every.total_seconds()
         into = (moment.timestamp() + unit(self.seed, "stall") * period) % period
         return int(into) if into < 120 else 0
+
+    def _led(self, moment: datetime) -> int:
+        # A small pool: a leader slot about every six hours since the node
+        # started, each forged and adopted.
+        hours = (moment - self.started_at(moment)).total_seconds() / 3600
+        return int(hours // 6)
 
     def _missed(self, moment: datetime) -> int:
         # About one missed check every five hours, at an irregular moment of

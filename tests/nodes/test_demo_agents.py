@@ -47,6 +47,23 @@ def test_a_simulated_producer_reads_like_a_real_one():
     assert node["conns_inbound"] is not None
 
 
+def test_the_simulated_producer_leads_and_forges_as_time_passes():
+    started = PRODUCER.started_at(NOW)
+    day_later = NOW + timedelta(days=1)
+    if PRODUCER.started_at(day_later) != started:
+        day_later = NOW - timedelta(days=1)  # the node restarted in between
+
+    now, other = (
+        parse_metrics(PRODUCER.metrics(NOW)),
+        parse_metrics(PRODUCER.metrics(day_later)),
+    )
+
+    assert now["leader_slots"] == now["blocks_forged"] == now["blocks_adopted"]
+    assert abs(other["leader_slots"] - now["leader_slots"]) == 4  # every 6 hours
+    assert now["blocks_didnt_adopt"] == 0
+    assert now["not_leader_slots"] == now["leadership_checks"] - now["leader_slots"]
+
+
 def test_the_demo_runs_the_newest_node_but_one_relay_lags_a_release():
     versions = [
         parse_metrics(demo.simulation.metrics(NOW))["version"] for demo in DEMO_NODES
