@@ -195,3 +195,60 @@ class StubHost:
     def collect(self) -> dict[str, Any]:
         self.calls += 1
         return {"hostname": "relay1", "cpu_percent": 1.5}
+
+
+# What cardano-cli 10 prints for `latest query kes-period-info`: its verdicts
+# on stdout, then the JSON.
+KES_PERIOD_INFO = """\
+✓ The operational certificate counter agrees with the node protocol state counter
+✓ Operational certificate's KES period is within the correct KES period interval
+{
+    "qKesCurrentKesPeriod": 1212,
+    "qKesEndKesInterval": 1262,
+    "qKesKesKeyExpiry": "2025-09-14T21:44:51Z",
+    "qKesMaxKESEvolutions": 62,
+    "qKesNodeStateOperationalCertificateNumber": 7,
+    "qKesOnDiskOperationalCertificateNumber": 8,
+    "qKesRemainingSlotsInKesPeriod": 6385491,
+    "qKesSlotsPerKesPeriod": 129600,
+    "qKesStartKesInterval": 1200
+}
+"""
+
+
+@dataclass
+class FakeCardanoCli:
+    """A ``cardano-cli`` shell script that records its arguments."""
+
+    path: Path
+
+    @property
+    def args(self) -> list[str] | None:
+        """The arguments of its last run, None if it never ran."""
+        recorded = self.path.with_suffix(".args")
+        if not recorded.exists():
+            return None
+        return recorded.read_text(encoding="utf-8").splitlines()
+
+
+def fake_cardano_cli(
+    directory: Path,
+    *,
+    output: str = KES_PERIOD_INFO,
+    status: int = 0,
+    stderr: str = "",
+    sleep: float = 0,
+) -> FakeCardanoCli:
+    """Write the script; ``sleep`` runs a child, like a stuck socket would."""
+    path = directory / "cardano-cli"
+    path.write_text(
+        "#!/bin/sh\n"
+        f"printf '%s\\n' \"$@\" > '{path.with_suffix('.args')}'\n"
+        + (f"sleep {sleep}\n" if sleep else "")
+        + f"cat <<'OUTPUT'\n{output}OUTPUT\n"
+        f"echo '{stderr}' >&2\n"
+        f"exit {status}\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o755)
+    return FakeCardanoCli(path)

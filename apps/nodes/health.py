@@ -21,6 +21,7 @@ from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.disk import DiskOutlook, FullestDisk, forecasts
 from apps.nodes.forging import ForgeCounters
 from apps.nodes.models import Node, NodeRole, NodeStatus
+from apps.nodes.opcert import OpcertCounter
 from apps.nodes.releases import VersionLevel, VersionStatus, version_status
 from apps.organizations.models import Organization
 
@@ -119,7 +120,8 @@ class NodeHealth:
         """The worst of what the newest sample says, "ok" when nothing does.
 
         Only what the overview shows counts (sync, KES, disk, version): the
-        forge counters live in the sample's JSON, which lists do not load.
+        forge and op-cert counters live in the sample's JSON, which lists do
+        not load.
         """
         if self.state is None:
             return "ok"
@@ -162,6 +164,11 @@ class NodeHealth:
     def forging(self) -> ForgeCounters | None:
         """A block producer's forge counters; relays forge nothing."""
         return ForgeCounters.of(self.reported) if self.is_block_producer else None
+
+    @property
+    def opcert(self) -> OpcertCounter | None:
+        """The op-cert counters, when the agent's optional check reports them."""
+        return OpcertCounter.of(self.reported)
 
     @property
     def kes(self) -> KesOutlook | None:

@@ -65,7 +65,7 @@ INT, NUM, STR, BOOL, TS = Kind.INT, Kind.NUM, Kind.STR, Kind.BOOL, Kind.TS
 
 # The documented keys of a version 1 sample. A dict is an object, a one-item
 # list an array of that item; every value may be null except ``ts``.
-_NODE_STRINGS = ("error", "version", "revision", "tip_hash")
+_NODE_STRINGS = ("error", "version", "revision", "tip_hash", "opcert_error")
 _NODE_NUMBERS = (
     "density",
     "block_delay_s",
@@ -123,6 +123,7 @@ _NODE_INTEGERS = [
     "gc_minor_count",
     "threads",
     "opcert_counter",
+    "opcert_counter_on_chain",
 ]
 
 NODE: dict[str, Any] = {

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from ._collect_host import HostCollector
 from ._collect_node import collect_node
+from ._collect_opcert import OpcertQuery, collect_opcert
 from ._config import Config
 from ._delivery import Delivery, FlushResult
 from ._sample import build_sample
@@ -44,6 +45,28 @@ def host_collector(config: Config, store: StateStore | None = None) -> HostColle
         disk_exclude=config.disk_exclude,
         store=store,
     )
+
+
+def opcert_query(config: Config) -> OpcertQuery | None:
+    """The op-cert query to run with each sample; None while it is off."""
+    if config.opcert_file is None or config.node_socket is None:
+        return None
+    return OpcertQuery(
+        opcert_file=config.opcert_file,
+        node_socket=config.node_socket,
+        network=config.network,
+        cardano_cli=config.cardano_cli,
+        timeout=config.timeout,
+    )
+
+
+def collect_node_part(config: Config, transport: Transport) -> dict[str, Any]:
+    """The ``node`` part: the metrics, then the op-cert counters when enabled."""
+    node = collect_node(config.metrics_url, transport, timeout=config.timeout)
+    query = opcert_query(config)
+    if query is not None:
+        node.update(collect_opcert(query))
+    return node
 
 
 class Agent:
@@ -96,9 +119,7 @@ class Agent:
     def collect(self) -> dict[str, Any]:
         """Take one sample, without spooling it."""
         moment = self._now()
-        node = collect_node(
-            self.config.metrics_url, self._transport, timeout=self.config.timeout
-        )
+        node = collect_node_part(self.config, self._transport)
         agent = {
             "interval_s": self.config.interval,
             "spooled": self.spool.count(),

@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 
-from ._agent import Agent, host_collector
-from ._collect_node import collect_node
+from ._agent import Agent, collect_node_part, host_collector, opcert_query
 from ._config import DEFAULT_CONFIG_PATH, ENV_PREFIX, SETTINGS, Config, load_config
 from ._exceptions import AgentError, ConfigError
 from ._sample import build_sample
@@ -86,9 +85,11 @@ def check(config: Config) -> int:
     problems = []
     transport = HTTPTransport(verify=config.verify_tls, ca_bundle=config.ca_bundle)
 
-    node = collect_node(config.metrics_url, transport, timeout=config.timeout)
+    node = collect_node_part(config, transport)
     if not node["reachable"]:
         problems.append(f"metrics endpoint {config.metrics_url}: {node['error']}")
+    if opcert_query(config) is not None:
+        _report_opcert(node, problems)
 
     agent: dict[str, float | int] = {"interval_s": config.interval}
     try:
@@ -114,6 +115,18 @@ def check(config: Config) -> int:
         return EXIT_FAILURE
     print("check ok: node metrics read, service accepted the token", file=sys.stderr)
     return EXIT_OK
+
+
+def _report_opcert(node: dict[str, object], problems: list[str]) -> None:
+    if node["opcert_error"]:
+        problems.append(f"op-cert query: {node['opcert_error']}")
+        return
+    on_chain = node["opcert_counter_on_chain"]
+    chain = "none on chain yet" if on_chain is None else f"{on_chain} on chain"
+    print(
+        f"op-cert counter: {node['opcert_counter']} on disk, {chain}",
+        file=sys.stderr,
+    )
 
 
 _COMMANDS: dict[str, Callable[[Config], int]] = {

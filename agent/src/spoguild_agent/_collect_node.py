@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._collect_opcert import OPCERT_KEYS
 from ._exceptions import MetricsError, TransportError
 from ._transport import DEFAULT_TIMEOUT, Request, Transport
 
@@ -318,8 +319,8 @@ NODE_KEYS: tuple[str, ...] = (
     "revision",
     "tip_hash",
     *(key for key, _, _ in _TABLE),
-    # cardano-node exports no op-cert counter; reserved for a later source.
-    "opcert_counter",
+    # Not metrics: cardano-cli fills these when opcert_file is set.
+    *OPCERT_KEYS,
 )
 
 

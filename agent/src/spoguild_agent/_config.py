@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONFIG_PATH = "/etc/spoguild-agent/agent.toml"
 DEFAULT_SPOOL_PATH = "/var/lib/spoguild-agent/spool.db"
 ENV_PREFIX = "SPOGUILD_AGENT_"
+NODE_SOCKET_ENV = "CARDANO_NODE_SOCKET_PATH"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -59,6 +60,10 @@ class Config:
     disk_include: tuple[str, ...] = ()
     disk_exclude: tuple[str, ...] = ()
     log_level: str = "INFO"
+    opcert_file: str | None = None
+    cardano_cli: str = "cardano-cli"
+    node_socket: str | None = None
+    network: str | int = "mainnet"
 
 
 # Parsers take a TOML value or a string from the environment or a flag and
@@ -155,6 +160,26 @@ def _existing_file(value: object) -> str:
     return path
 
 
+# cardano-cli knows only --mainnet and magics; these are the public testnets'.
+_NAMED_NETWORKS: dict[str, str | int] = {
+    "mainnet": "mainnet",
+    "preprod": 1,
+    "preview": 2,
+}
+
+
+def _network(value: object) -> str | int:
+    if isinstance(value, str) and value.strip().lower() in _NAMED_NETWORKS:
+        return _NAMED_NETWORKS[value.strip().lower()]
+    try:
+        magic: int = _integer(0, 2**32 - 1)(value)
+    except ValueError:
+        raise ValueError(
+            f"expected mainnet, preprod, preview or a testnet magic, got {value!r}"
+        ) from None
+    return magic
+
+
 def _log_level(value: object) -> str:
     level = _text(value).upper()
     if level not in LOG_LEVELS:
@@ -182,7 +207,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token_file", _text, "file holding the agent token", is_path=True),
     Setting("metrics_url", _url, "cardano-node Prometheus endpoint"),
     Setting("interval", _number(1, 3600), "seconds between samples"),
-    Setting("timeout", _number(1, 120), "seconds to wait for any HTTP answer"),
+    Setting("timeout", _number(1, 120), "seconds to wait for any answer"),
     Setting("spool_path", _text, "SQLite spool file", is_path=True),
     Setting("spool_max_samples", _integer(1, 10_000_000), "spool bound"),
     Setting("batch_size", _integer(1, 5000), "samples per request"),
@@ -195,6 +220,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("disk_include", _words, "mountpoints to report (globs)"),
     Setting("disk_exclude", _words, "mountpoints to skip (globs)"),
     Setting("log_level", _log_level, "DEBUG, INFO, WARNING or ERROR"),
+    Setting(
+        "opcert_file",
+        _text,
+        "operational certificate; enables the op-cert counter check",
+        is_path=True,
+    ),
+    Setting("cardano_cli", _text, "cardano-cli program for the op-cert check"),
+    Setting(
+        "node_socket",
+        _text,
+        f"cardano-node's socket (default ${NODE_SOCKET_ENV})",
+        is_path=True,
+    ),
+    Setting("network", _network, "mainnet, preprod, preview or a testnet magic"),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -230,6 +269,7 @@ def load_config(
     values = {name: _parse(name, item) for name, item in raw.items()}
     values["token"] = _resolve_token(raw, values)
     values.pop("token_file", None)
+    _resolve_node_socket(values, env)
     if "service_url" not in values:
         raise ConfigError(
             "service_url",
@@ -298,6 +338,18 @@ def _parse(name: str, item: _Raw) -> Any:
         return _BY_NAME[name].parse(item.value)
     except ValueError as exc:
         raise ConfigError(name, str(exc), source=item.source) from None
+
+
+def _resolve_node_socket(values: dict[str, Any], env: Mapping[str, str]) -> None:
+    # cardano-cli's own variable, so a producer's usual shell setup carries over.
+    if "node_socket" not in values and env.get(NODE_SOCKET_ENV):
+        values["node_socket"] = env[NODE_SOCKET_ENV]
+    if "opcert_file" in values and "node_socket" not in values:
+        raise ConfigError(
+            "node_socket",
+            f"missing; opcert_file needs the node's socket: set node_socket"
+            f" or {NODE_SOCKET_ENV}",
+        )
 
 
 def _resolve_token(raw: Mapping[str, _Raw], values: Mapping[str, Any]) -> str:

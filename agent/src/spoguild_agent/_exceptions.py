@@ -4,6 +4,7 @@ AgentError
 ├── ConfigError            a setting is missing or invalid (names the key)
 ├── SpoolError             the on-disk spool cannot be opened or written
 ├── MetricsError           the node's metrics endpoint is down or garbled
+├── OpcertError            cardano-cli gave no op-cert counters
 ├── TransportError         no HTTP answer at all
 │   ├── ConnectError       refused, unresolvable, TLS failure
 │   └── TransportTimeout   no answer within the timeout
@@ -25,6 +26,7 @@ __all__ = [
     "ConfigError",
     "ConnectError",
     "MetricsError",
+    "OpcertError",
     "PayloadTooLargeError",
     "RateLimitedError",
     "RejectedError",
@@ -59,6 +61,10 @@ class SpoolError(AgentError):
 
 class MetricsError(AgentError):
     """The node's Prometheus endpoint gave no usable answer."""
+
+
+class OpcertError(AgentError):
+    """``cardano-cli query kes-period-info`` failed or said nothing usable."""
 
 
 class TransportError(AgentError):
