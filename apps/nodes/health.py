@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -89,7 +90,11 @@ def kes_outlook(
 
 @dataclass(frozen=True)
 class NodeHealth:
-    """A node with its newest sample and what follows from it at ``now``."""
+    """A node with its newest sample and what follows from it at ``now``.
+
+    What is derived is computed once per row: the overview sorts, counts and
+    renders by the same judgements.
+    """
 
     node: Node
     state: Any  # apps.samples.models.NodeState, or None before the first sample
@@ -115,7 +120,7 @@ class NodeHealth:
             return ATTENTION_SEVERITY[self.attention]
         return SEVERITY[self.status]
 
-    @property
+    @cached_property
     def attention(self) -> str:
         """The worst of what the newest sample says, "ok" when nothing does.
 
@@ -151,26 +156,26 @@ class NodeHealth:
         started = self.reported.get("node_start_time")
         return datetime.fromtimestamp(started, tz=UTC) if started else None
 
-    @property
+    @cached_property
     def version_status(self) -> VersionStatus:
         return version_status(getattr(self.state, "node_version", None))
 
-    @property
+    @cached_property
     def fullest_disk(self) -> FullestDisk | None:
         """The newest sample's fullest disk; reads its JSON, so not for lists."""
         return FullestDisk.of(getattr(self.state, "data", None))
 
-    @property
+    @cached_property
     def forging(self) -> ForgeCounters | None:
         """A block producer's forge counters; relays forge nothing."""
         return ForgeCounters.of(self.reported) if self.is_block_producer else None
 
-    @property
+    @cached_property
     def opcert(self) -> OpcertCounter | None:
         """The op-cert counters, when the agent's optional check reports them."""
         return OpcertCounter.of(self.reported)
 
-    @property
+    @cached_property
     def kes(self) -> KesOutlook | None:
         if self.state is None:
             return None

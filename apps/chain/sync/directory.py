@@ -53,25 +53,12 @@ _STORED = (
     "live_saturation",
     "blocks_minted",
 )
+# What an upsert rewrites: every stored field but the key, and the fields
+# derived from them here.
 _UPDATED = [
+    *_STORED[1:],
     "pool_id_hex",
-    "ticker",
-    "name",
-    "pledge",
-    "margin",
-    "fixed_cost",
-    "retiring_epoch",
     "status",
-    "metadata_url",
-    "metadata_hash",
-    "metadata_check",
-    "metadata_check_detail",
-    "metadata_checked_at",
-    "registration_synced_at",
-    "live_stake",
-    "active_stake",
-    "live_saturation",
-    "blocks_minted",
     "directory_synced_at",
     "updated_at",
 ]
