@@ -5,7 +5,8 @@ carrying the HTTP status and, for a 400, the path of the offending field:
 ``samples[<i>]...`` names one sample (the agent quarantines it and resends
 the rest), ``version`` an envelope the service does not speak. Only keys the
 protocol documents are type-checked; unknown keys are kept but must still be
-storable (no NUL characters, no lone surrogates, bounded depth).
+storable (no NUL characters, no lone surrogates, no number too large for a
+float, bounded depth).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Kind(enum.Enum):
     STR = "string"
     BOOL = "boolean"
     TS = "timestamp"
+    PERCENT = "percent"
 
     # Members are singletons, so the identity hash is right, and it is
     # computed in C: Enum's own hashes the name in Python, and a batch of
@@ -62,6 +64,9 @@ class Kind(enum.Enum):
 
 
 INT, NUM, STR, BOOL, TS = Kind.INT, Kind.NUM, Kind.STR, Kind.BOOL, Kind.TS
+# A share of the whole host (CPU, memory, swap, one disk): the pages draw it
+# on a 0-100 scale and forecast from it, so a value outside is refused.
+PERCENT = Kind.PERCENT
 
 # The documented keys of a version 1 sample. A dict is an object, a one-item
 # list an array of that item; every value may be null except ``ts``.
@@ -137,7 +142,7 @@ HOST: dict[str, Any] = {
     "hostname": STR,
     "uptime_s": INT,
     "cpu_count": INT,
-    "cpu_percent": NUM,
+    "cpu_percent": PERCENT,
     "load_1m": NUM,
     "load_5m": NUM,
     "load_15m": NUM,
@@ -145,9 +150,9 @@ HOST: dict[str, Any] = {
         "total_bytes": INT,
         "used_bytes": INT,
         "available_bytes": INT,
-        "percent": NUM,
+        "percent": PERCENT,
     },
-    "swap": {"total_bytes": INT, "used_bytes": INT, "percent": NUM},
+    "swap": {"total_bytes": INT, "used_bytes": INT, "percent": PERCENT},
     "disks": [
         {
             "mountpoint": STR,
@@ -156,7 +161,7 @@ HOST: dict[str, Any] = {
             "total_bytes": INT,
             "used_bytes": INT,
             "free_bytes": INT,
-            "percent": NUM,
+            "percent": PERCENT,
         }
     ],
     "network": {
@@ -349,6 +354,10 @@ def _check_free(value: Any, path: str, depth: int) -> None:
             _check(item, None, f"{path}[{i}]", depth + 1)
     elif isinstance(value, str) and _UNSTORABLE.search(value):
         raise IntakeError("the text holds an unstorable character", field=path)
+    elif type(value) is float and not math.isfinite(value):
+        # json.loads reads 1e400 as infinity, which neither jsonb nor
+        # SQLite's JSON accepts back.
+        raise IntakeError("the number is too large to store", field=path)
 
 
 def _is_int(value: Any) -> bool:
@@ -361,6 +370,10 @@ def _is_number(value: Any) -> bool:
     return type(value) is float and math.isfinite(value) and abs(value) <= _INT_LIMIT
 
 
+def _is_percent(value: Any) -> bool:
+    return type(value) in (int, float) and 0 <= value <= 100
+
+
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and not _UNSTORABLE.search(value)
 
@@ -371,6 +384,7 @@ _KIND_CHECKS = {
     STR: _is_text,
     BOOL: lambda value: type(value) is bool,
     TS: _is_text,
+    PERCENT: _is_percent,
 }
 _KIND_WORDS = {
     INT: f"a whole number from 0 to {_INT_LIMIT} or null",
@@ -378,4 +392,5 @@ _KIND_WORDS = {
     STR: "a string without NUL characters, or null",
     BOOL: "true, false or null",
     TS: "a timestamp",
+    PERCENT: "a number from 0 to 100 or null",
 }

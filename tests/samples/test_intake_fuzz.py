@@ -131,3 +131,31 @@ def test_a_mangled_real_sample_is_stored_or_refused(
     mangled["ts"] = mangled["ts"] if where == ("ts",) else moment
     body = gzip.compress(json.dumps({"version": 1, "samples": [mangled]}).encode())
     _assert_answered(client, relay.token, body, "gzip")
+
+
+# JSON number literals json.dumps never writes: ones that overflow a float,
+# and integers far past 2**53.
+number_literals = st.one_of(
+    st.builds("{}e{}".format, st.integers(-9, 9), st.integers(300, 999)),
+    st.integers(min_value=10**17, max_value=10**40).map(str),
+)
+
+
+# Unknown keys as often as documented ones: they are stored as sent, so
+# they must be storable too.
+any_leaf = st.one_of(
+    st.sampled_from(LEAVES),
+    st.sampled_from([("host", "vendor_extra"), ("node", "vendor_extra")]),
+)
+
+
+@FUZZ
+@given(where=any_leaf, literal=number_literals)
+def test_a_real_sample_with_an_extreme_number_is_stored_or_refused(
+    client, relay, frozen_now, where, literal
+) -> None:
+    marked = _replace(sample(NOW), where, "@NUMBER@")
+    marked["ts"] = marked["ts"] if where == ("ts",) else ts_text(NOW)
+    text = json.dumps({"version": 1, "samples": [marked]})
+    body = gzip.compress(text.replace('"@NUMBER@"', literal).encode())
+    _assert_answered(client, relay.token, body, "gzip")

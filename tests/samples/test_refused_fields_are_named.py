@@ -6,6 +6,7 @@ keeps everything for ``version``, so the paths follow PROTOCOL.md exactly.
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import timedelta
 
@@ -158,3 +159,58 @@ def test_unknown_keys_are_kept_and_missing_ones_are_null(
     assert response.json()["accepted"] == 1
     assert stored.data["host"]["gpu"] == {"percent": 3}
     assert stored.load_1m is None
+
+
+@pytest.mark.parametrize(
+    ("literal", "where"),
+    [
+        ("1e400", "samples[0].host.vendor_extra"),
+        ("-1E+999", "samples[0].host.vendor_extra"),
+        ("1e400", "samples[0].host.load_1m"),
+    ],
+)
+def test_a_number_too_large_to_store_is_named(
+    client, relay, frozen_now, literal, where
+) -> None:
+    # Given a sample with a JSON number that only fits a float as infinity,
+    # under an unknown key or a documented one
+    batch = [sample(NOW - timedelta(minutes=1))]
+    batch[0]["host"]["vendor_extra" if "vendor" in where else "load_1m"] = "@HUGE@"
+    body = json.dumps({"version": 1, "samples": batch}).replace('"@HUGE@"', literal)
+
+    # When it is sent
+    response = post(client, relay.token, gzipped_text(body))
+
+    # Then it is refused by name, not answered with a server error
+    assert response.status_code == 400
+    assert response.json()["field"] == where
+    assert not Sample.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("cpu_percent",), 100.5),
+        (("memory", "percent"), -1),
+        (("swap", "percent"), 1e300),
+        (("disks", 0, "percent"), -0.5),
+    ],
+)
+def test_a_share_outside_0_to_100_is_named(
+    client, relay, frozen_now, path, value
+) -> None:
+    batch = [sample(NOW - timedelta(minutes=1))]
+    target = batch[0]["host"]
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+    status, body = _refusal(client, relay.token, batch)
+
+    dotted = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in path)
+    assert (status, body["field"]) == (400, f"samples[0].host{dotted}")
+    assert "0 to 100" in body["error"]
+
+
+def gzipped_text(text: str) -> bytes:
+    return gzip.compress(text.encode())

@@ -14,6 +14,7 @@ _TYPES: dict[Kind, dict[str, Any]] = {
     Kind.STR: {"type": "string"},
     Kind.BOOL: {"type": "boolean"},
     Kind.TS: {"type": "string", "example": "2025-06-01T00:00:00Z"},
+    Kind.PERCENT: {"type": "number", "minimum": 0, "maximum": 100},
 }
 
 
