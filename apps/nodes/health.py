@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.networks.constants import params
 from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.disk import DiskOutlook, FullestDisk, forecasts
 from apps.nodes.forging import ForgeCounters
@@ -66,24 +67,34 @@ class KesOutlook:
 
 
 def kes_outlook(
-    network: str, remaining_periods: int | None, ts: datetime | None
+    network: str,
+    remaining_periods: int | None,
+    ts: datetime | None,
+    now: datetime | None = None,
 ) -> KesOutlook | None:
     """KES days left and expiry for a block producer's sample, else None.
 
     The expiry subtracts the part of the current period already used, taken
     at the wall-clock slot of the sample's own time: that is the slot the
-    node's KES period follows, even when its tip lags. Days left run to that
-    expiry, so the number and the date shown beside it always agree.
+    node's KES period follows, even when its tip lags. Days left run from
+    ``now`` (the sample's time when not given) to that expiry, so a node that
+    stopped reporting days ago does not keep its old figure.
+
+    A count above what any key can hold is a broken report, not an outlook:
+    it gives None rather than a date centuries away (or past year 9999).
     """
     if remaining_periods is None or ts is None:
+        return None
+    if remaining_periods > params(network).max_kes_evolutions:
         return None
 
     remaining = max(0, remaining_periods)
     slot = datetime_to_slot(network, ts)
     expires_at = kes_expiry(network, slot, remaining, ts)
+    days_left = (expires_at - (now or ts)) / timedelta(days=1)
     return KesOutlook(
         remaining_periods=remaining,
-        days_left=max(0.0, (expires_at - ts) / timedelta(days=1)),
+        days_left=max(0.0, days_left),
         expires_at=expires_at,
     )
 
@@ -154,7 +165,12 @@ class NodeHealth:
     @property
     def node_started_at(self) -> datetime | None:
         started = self.reported.get("node_start_time")
-        return datetime.fromtimestamp(started, tz=UTC) if started else None
+        if not started:
+            return None
+        try:
+            return datetime.fromtimestamp(started, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None  # past year 9999: a broken report, shown as unknown
 
     @cached_property
     def version_status(self) -> VersionStatus:
@@ -180,7 +196,10 @@ class NodeHealth:
         if self.state is None:
             return None
         return kes_outlook(
-            self.node.network, self.state.kes_remaining_periods, self.state.ts
+            self.node.network,
+            self.state.kes_remaining_periods,
+            self.state.ts,
+            self.now,
         )
 
 

@@ -10,7 +10,7 @@ days left. In general days left = (remaining x 129,600 - 94,509) / 86,400.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -60,3 +60,19 @@ def test_preview_uses_its_own_slot_clock():
 
     assert kes is not None
     assert kes.expires_at == datetime(2025, 6, 2, tzinfo=UTC)
+
+
+def test_days_left_run_from_now_when_the_sample_is_old():
+    # Given a sample with 10 periods left (13.906 days from TS), read 3 days on
+    kes = kes_outlook("mainnet", 10, TS, TS + timedelta(days=3))
+
+    # Then days left shrink by those 3 days while the expiry stays put
+    assert kes is not None
+    assert kes.days_left == pytest.approx(10.906, abs=0.001)
+    assert kes.expires_at == datetime(2025, 6, 14, 21, 44, 51, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("remaining", [63, 10**7, 2**53])
+def test_more_periods_than_a_key_can_hold_give_no_outlook(remaining):
+    # Mainnet keys evolve at most 62 times: anything above is a broken report.
+    assert kes_outlook("mainnet", remaining, TS) is None
