@@ -102,8 +102,10 @@ class Node(models.Model):
         age = (now or timezone.now()) - self.last_sample_at
         if age <= timedelta(seconds=self.interval_seconds + self.grace_seconds):
             return NodeStatus.UP
+        # Late lasts at least one more interval, so a long interval still
+        # shows late (one sample missed) before down.
         down_after = max(
-            self.down_after_seconds, self.interval_seconds + self.grace_seconds
+            self.down_after_seconds, 2 * self.interval_seconds + self.grace_seconds
         )
         if age <= timedelta(seconds=down_after):
             return NodeStatus.LATE

@@ -36,10 +36,13 @@ def test_status_at_the_boundaries(age, status):
     assert _node(age).status(NOW) == status
 
 
-def test_a_long_interval_is_never_down_before_it_is_late():
-    # 15 min interval: the 10 min "down after" would come before "late".
+def test_a_long_interval_is_late_for_one_more_interval_before_down():
+    # 15 min interval + 2 min grace: up to 1020 s, then late for one more
+    # interval (the 10 min "down after" would leave no late at all).
     node = Node(interval_seconds=900, grace_seconds=120, down_after_seconds=600)
     NodeState(node=node, ts=NOW - timedelta(seconds=1000))
 
     assert node.status(NOW) == NodeStatus.UP
-    assert node.status(NOW + timedelta(seconds=100)) == NodeStatus.DOWN
+    assert node.status(NOW + timedelta(seconds=21)) == NodeStatus.LATE
+    assert node.status(NOW + timedelta(seconds=920)) == NodeStatus.LATE
+    assert node.status(NOW + timedelta(seconds=921)) == NodeStatus.DOWN
