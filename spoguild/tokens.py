@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
 LOOKUP_LENGTH = 8
+# What issue() makes; anything else never reaches the database, where a NUL
+# character would be an error rather than a miss.
+_LOOKUP = re.compile(f"[0-9a-f]{{{LOOKUP_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def issue(kind: str) -> IssuedToken:
 def split(plaintext: str, kind: str) -> str | None:
     """The lookup part of a well-formed token of this kind, else None."""
     parts = plaintext.split("_", 2)
-    if len(parts) != 3 or parts[0] != kind or len(parts[1]) != LOOKUP_LENGTH:
+    if len(parts) != 3 or parts[0] != kind or not _LOOKUP.fullmatch(parts[1]):
         return None
     return parts[1]
 

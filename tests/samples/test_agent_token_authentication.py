@@ -25,7 +25,16 @@ def test_a_request_without_a_token_is_unauthorized(client) -> None:
 
 @pytest.mark.parametrize(
     "token",
-    ["sga_deadbeef_notthesecret", "sga_short", "nonsense", "sga_", ""],
+    [
+        "sga_deadbeef_notthesecret",
+        "sga_short",
+        "nonsense",
+        "sga_",
+        "",
+        # A NUL would make PostgreSQL refuse the lookup query itself.
+        "sga_dead\x00eef_notthesecret",
+        "sga_DEADBEEF_notthesecret",
+    ],
 )
 def test_an_unknown_token_is_unauthorized(client, relay, token) -> None:
     response = post_samples(client, token, [sample(NOW)])
