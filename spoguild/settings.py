@@ -140,11 +140,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL and immediate transactions let the web process and the Celery worker
-    # write to one SQLite file without "database is locked" errors.
+    # write to one SQLite file without "database is locked" errors. The intake
+    # acknowledges only what is stored, and in WAL mode synchronous=NORMAL
+    # can lose the last commits on a power loss; FULL syncs each commit.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
