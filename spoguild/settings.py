@@ -317,9 +317,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Node samples: raw samples are kept for days, hourly rollups for about 13
-# months. An agent sends one request a minute plus its backlog after an
-# outage (about 20 batches of 500), far below the per-node intake limit.
+# Node samples: raw samples are kept for days, their 5-minute and hourly
+# rollups for about 13 months. An agent sends one request a minute plus its
+# backlog after an outage (about 20 batches of 500), far below the per-node
+# intake limit.
 SAMPLES_RAW_RETENTION_DAYS = env.int("SAMPLES_RAW_RETENTION_DAYS", 14, minimum=1)
 SAMPLES_ROLLUP_RETENTION_DAYS = env.int("SAMPLES_ROLLUP_RETENTION_DAYS", 396, minimum=1)
 SAMPLES_INTAKE_RATE_PER_MINUTE = env.int(

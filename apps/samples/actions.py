@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 # (a backlog) asks for its own span to be rolled up instead.
 RECENT_FIVE_MINUTES = timedelta(minutes=15)
 BACKLOG_AGE = timedelta(minutes=10)
-# 5-minute buckets serve the 7-day charts; hourly ones keep the long history.
-FIVE_MINUTE_RETENTION = timedelta(days=35)
 PARTITION_DAYS_AHEAD = 3
 
 
@@ -205,14 +203,14 @@ def drop_expired(now: datetime | None = None) -> dict[str, int]:
         if partitions.enabled()
         else Sample.objects.filter(ts__lt=raw_cutoff).delete()
     )
-    hourly_cutoff = now - timedelta(days=settings.SAMPLES_ROLLUP_RETENTION_DAYS)
+    # Both resolutions are kept as long: the product promises min, avg and
+    # max at 5 minutes and by the hour for the whole rollup retention.
+    rollup_cutoff = now - timedelta(days=settings.SAMPLES_ROLLUP_RETENTION_DAYS)
     counts = {
         "raw_samples": raw,
         "raw_partitions": len(dropped_days),
-        "rollups_5m": _delete_rollups(
-            Resolution.FIVE_MINUTES, now - FIVE_MINUTE_RETENTION
-        ),
-        "rollups_1h": _delete_rollups(Resolution.HOUR, hourly_cutoff),
+        "rollups_5m": _delete_rollups(Resolution.FIVE_MINUTES, rollup_cutoff),
+        "rollups_1h": _delete_rollups(Resolution.HOUR, rollup_cutoff),
     }
     logger.info("Expired samples dropped", extra=counts)
     return counts

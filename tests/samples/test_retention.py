@@ -35,18 +35,34 @@ def test_raw_samples_older_than_the_retention_are_dropped(relay, settings) -> No
 def test_rollups_outlive_raw_samples_but_not_their_own_retention(
     relay, settings
 ) -> None:
+    # Given 5-minute and hourly buckets of 400 and 300 days ago, and a
+    # 396-day rollup retention
     settings.SAMPLES_ROLLUP_RETENTION_DAYS = 396
-    old_hour = _rollup(relay.node, Resolution.HOUR, timedelta(days=400))
-    kept_hour = _rollup(relay.node, Resolution.HOUR, timedelta(days=300))
-    old_five = _rollup(relay.node, Resolution.FIVE_MINUTES, timedelta(days=40))
-    kept_five = _rollup(relay.node, Resolution.FIVE_MINUTES, timedelta(days=20))
+    kept = set()
+    for resolution in Resolution:
+        _rollup(relay.node, resolution, timedelta(days=400))
+        kept.add(_rollup(relay.node, resolution, timedelta(days=300)).pk)
 
+    # When expired data is dropped
     counts = actions.drop_expired(now=NOW)
 
-    remaining = set(Rollup.objects.values_list("pk", flat=True))
-    assert remaining == {kept_hour.pk, kept_five.pk}
-    assert {old_hour.pk, old_five.pk}.isdisjoint(remaining)
+    # Then both resolutions keep the same 13 months
+    assert set(Rollup.objects.values_list("pk", flat=True)) == kept
     assert (counts["rollups_1h"], counts["rollups_5m"]) == (1, 1)
+
+
+def test_five_minute_rollups_follow_the_configured_retention(relay, settings) -> None:
+    # Given 5-minute buckets of 25 and 15 days ago, and a 20-day retention
+    settings.SAMPLES_ROLLUP_RETENTION_DAYS = 20
+    _rollup(relay.node, Resolution.FIVE_MINUTES, timedelta(days=25))
+    kept = _rollup(relay.node, Resolution.FIVE_MINUTES, timedelta(days=15))
+
+    # When expired data is dropped
+    counts = actions.drop_expired(now=NOW)
+
+    # Then only the one within the configured days is left
+    assert list(Rollup.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert counts["rollups_5m"] == 1
 
 
 def test_the_retention_task_runs_twice_without_harm(relay) -> None:
