@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("<uuid:org>/nodes/<uuid:node>/edit/", views.edit, name="edit"),
     path("<uuid:org>/nodes/<uuid:node>/delete/", views.delete, name="delete"),
+    path("<uuid:org>/nodes/<uuid:node>/token/", views.token, name="token"),
     path(
         "<uuid:org>/nodes/<uuid:node>/token/rotate/",
         views.rotate_token,

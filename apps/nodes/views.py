@@ -22,6 +22,10 @@ from apps.organizations.access import organization_for
 from apps.organizations.models import Organization
 from apps.organizations.roles import Permission, can
 
+# A new token's plaintext waits in the session for exactly one page view, so
+# reloading the token page neither resubmits the form nor rotates again.
+NEW_TOKEN_SESSION = "new_agent_token"
+
 
 def overview_context(user: Any, organization: Organization) -> dict[str, Any]:
     """What the organization's overview needs to list its nodes."""
@@ -50,7 +54,7 @@ def add(request: HttpRequest, org: UUID) -> HttpResponse:
     form = NodeForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         node, token = actions.create_node(organization, **form.cleaned_data)
-        return _token_page(request, organization, node, token, created=True)
+        return _show_token_once(request, organization, node, token, created=True)
     context = {"organization": organization, "form": form}
     return render(request, "nodes/form.html", context)
 
@@ -127,7 +131,27 @@ def rotate_token(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
     organization = organization_for(request.user, org, Permission.MANAGE_KEYS)
     found = _node(request, organization, node)
     token = actions.rotate_agent_token(found)
-    return _token_page(request, organization, found, token, created=False)
+    return _show_token_once(request, organization, found, token, created=False)
+
+
+@never_cache
+@login_required
+@require_GET
+def token(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
+    """The new token, once: a second look finds the session empty."""
+    organization = organization_for(request.user, org)
+    found = _node(request, organization, node)
+    waiting = request.session.get(NEW_TOKEN_SESSION) or {}
+    if waiting.get("node") != str(found.public_id):
+        messages.info(
+            request,
+            _("A token is shown only once. Rotate it to get a new one."),
+        )
+        return redirect("nodes:detail", organization.public_id, found.public_id)
+    del request.session[NEW_TOKEN_SESSION]
+    return _token_page(
+        request, organization, found, waiting["token"], created=waiting["created"]
+    )
 
 
 @login_required
@@ -165,6 +189,22 @@ def _panel_context(organization: Organization, node: Node) -> dict[str, Any]:
         "node": node,
         "health": health.NodeHealth.of(node, now, outlook),
     }
+
+
+def _show_token_once(
+    request: HttpRequest,
+    organization: Organization,
+    node: Node,
+    token: str,
+    *,
+    created: bool,
+) -> HttpResponse:
+    request.session[NEW_TOKEN_SESSION] = {
+        "node": str(node.public_id),
+        "token": token,
+        "created": created,
+    }
+    return redirect("nodes:token", organization.public_id, node.public_id)
 
 
 def _token_page(

@@ -23,13 +23,13 @@ def test_rotating_shows_a_new_token_and_the_old_one_stops_working(actors, owner_
     node, old = _registered(actors.organization)
 
     # When the owner rotates it
-    response = owner_client.post(_url("rotate_token", node))
+    response = owner_client.post(_url("rotate_token", node), follow=True)
 
     # Then the page shows the new token once, which works; the old one does not
     new = response.context["token"]
     assert new != old
     assert new in response.content.decode()
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert find_node_by_token(new) == node
     assert find_node_by_token(old) is None
 
@@ -51,7 +51,7 @@ def test_a_revoked_node_can_be_given_a_new_token(actors, owner_client):
     node, _token = _registered(actors.organization)
     owner_client.post(_url("revoke_token", node))
 
-    response = owner_client.post(_url("rotate_token", node))
+    response = owner_client.post(_url("rotate_token", node), follow=True)
 
     assert find_node_by_token(response.context["token"]) == node
 
