@@ -127,26 +127,58 @@ def roll_up(
     second run writes the same numbers.
     """
     seconds = resolution.seconds
-    samples = Sample.objects.filter(
-        ts__gte=buckets.floor(since, seconds),
-        ts__lt=buckets.ceil(until + timedelta(seconds=1), seconds),
-    )
+    start = buckets.floor(since, seconds)
+    end = buckets.ceil(until + timedelta(seconds=1), seconds)
+    ids = None if node_ids is None else list(node_ids)
+    with transaction.atomic():
+        # Lock, then read: a roll-up that read before a batch committed and
+        # wrote after that batch's own roll-up would leave the bucket short
+        # for good. Waiting here for an earlier roll-up of the same nodes
+        # makes each one read after the one before it committed, so the last
+        # write holds every committed sample. (SQLite's IMMEDIATE
+        # transactions already run one writer at a time.)
+        _lock_nodes(ids)
+        rows = _rollups(resolution, start, end, ids)
+        _upsert(rows)
+    return len(rows)
+
+
+def _lock_nodes(node_ids: list[int] | None) -> None:
+    # FOR NO KEY UPDATE stops other roll-ups of these nodes but not the
+    # intake, whose foreign key checks take only FOR KEY SHARE. In id order,
+    # so roll-ups locking several nodes cannot deadlock.
+    nodes = Node.objects.order_by("pk").select_for_update(no_key=True)
     if node_ids is not None:
-        samples = samples.filter(node_id__in=list(node_ids))
+        nodes = nodes.filter(pk__in=node_ids)
+    list(nodes.values_list("pk", flat=True))
+
+
+def _rollups(
+    resolution: Resolution,
+    start: datetime,
+    end: datetime,
+    node_ids: list[int] | None,
+) -> list[Rollup]:
+    """The buckets of the samples with ``start <= ts < end``, from the raw rows."""
+    samples = Sample.objects.filter(ts__gte=start, ts__lt=end)
+    if node_ids is not None:
+        samples = samples.filter(node_id__in=node_ids)
     groups = (
-        samples.annotate(bucket=buckets.Bucket("ts", seconds))
+        samples.annotate(bucket=buckets.Bucket("ts", resolution.seconds))
         .values("node_id", "bucket")
         .annotate(**_aggregates())
         .order_by()
     )
-    rows = [_rollup(resolution, group) for group in groups]
+    return [_rollup(resolution, group) for group in groups]
+
+
+def _upsert(rows: list[Rollup]) -> None:
     Rollup.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["node", "resolution", "bucket_start"],
         update_fields=[*_rollup_value_fields(), "updated_at"],
     )
-    return len(rows)
 
 
 def roll_up_recent(now: datetime | None = None) -> int:
