@@ -100,6 +100,34 @@ def kes_outlook(
 
 
 @dataclass(frozen=True)
+class AgentDelivery:
+    """How the agent's spool stands, as its newest sample reports it.
+
+    ``dropped`` and ``rejected`` are the agent's lifetime counts: samples it
+    threw away because its spool was full, and samples the service refused.
+    """
+
+    waiting: int
+    dropped: int
+    rejected: int
+
+    @classmethod
+    def of(cls, data: dict[str, Any] | None) -> AgentDelivery | None:
+        agent = (data or {}).get("agent")
+        if not isinstance(agent, dict):
+            return None
+        return cls(
+            waiting=agent.get("spooled") or 0,
+            dropped=agent.get("dropped_samples") or 0,
+            rejected=agent.get("rejected_samples") or 0,
+        )
+
+    @property
+    def lost(self) -> bool:
+        return bool(self.dropped or self.rejected)
+
+
+@dataclass(frozen=True)
 class NodeHealth:
     """A node with its newest sample and what follows from it at ``now``.
 
@@ -185,6 +213,11 @@ class NodeHealth:
     def forging(self) -> ForgeCounters | None:
         """A block producer's forge counters; relays forge nothing."""
         return ForgeCounters.of(self.reported) if self.is_block_producer else None
+
+    @cached_property
+    def delivery(self) -> AgentDelivery | None:
+        """The agent's spool; reads the sample's JSON, so not for lists."""
+        return AgentDelivery.of(getattr(self.state, "data", None))
 
     @cached_property
     def opcert(self) -> OpcertCounter | None:

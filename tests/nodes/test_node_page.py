@@ -88,3 +88,36 @@ def _days_left(remaining: int, seconds_ago: int) -> str:
     outlook = kes_outlook("mainnet", remaining, ts)
     assert outlook is not None
     return f"{outlook.days_left:.1f}".removesuffix(".0")
+
+
+def _delivery(page: str) -> str:
+    start = page.index('data-testid="agent-delivery"')
+    return " ".join(page[start : page.index("</p>", start)].split())
+
+
+def test_the_agent_section_says_what_the_agent_lost(actors, member_client):
+    # Given an agent that dropped 12 samples (spool full) and had 3 refused
+    node = make_node(actors.organization)
+    agent = {"spooled": 40, "dropped_samples": 12, "rejected_samples": 3}
+    report(node, timezone.now(), data={"agent": agent})
+
+    page = member_client.get(_url("detail", node)).content.decode()
+
+    # Then the node page says so, with its backlog
+    said = _delivery(page)
+    assert "40 samples were waiting" in said
+    assert "dropped 12 because its spool was full" in said
+    assert "refused 3" in said
+    assert '<p class="status warning" data-testid="agent-delivery">' in page
+
+
+def test_an_agent_that_lost_nothing_says_so(actors, member_client):
+    node = make_node(actors.organization)
+    agent = {"spooled": 1, "dropped_samples": 0, "rejected_samples": 0}
+    report(node, timezone.now(), data={"agent": agent})
+
+    page = member_client.get(_url("detail", node)).content.decode()
+
+    said = _delivery(page)
+    assert "1 sample was waiting" in said
+    assert "lost none" in said
