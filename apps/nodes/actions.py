@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.nodes.models import AGENT_TOKEN_KIND, Node
@@ -87,3 +89,18 @@ def _set_token(node: Node) -> str:
     node.token_digest = token.digest
     node.token_created_at = timezone.now()
     return token.plaintext
+
+
+# One write a minute at most: an agent retrying a bad batch in a loop must
+# not turn each refusal into an UPDATE.
+REFUSAL_RECORD_EVERY = timedelta(minutes=1)
+
+
+def record_refusal(node_id: int, reason: str, now: datetime | None = None) -> None:
+    """Keeps why the intake refused a batch of this node's agent."""
+    now = now or timezone.now()
+    reason = reason[: Node._meta.get_field("last_refusal").max_length]
+    recent = Q(last_refusal_at__gt=now - REFUSAL_RECORD_EVERY, last_refusal=reason)
+    Node.objects.filter(pk=node_id).exclude(recent).update(
+        last_refusal=reason, last_refusal_at=now
+    )

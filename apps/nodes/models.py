@@ -64,6 +64,12 @@ class Node(models.Model):
     is_demo = models.BooleanField(
         default=False, help_text=_("fed by the simulated node of the demo")
     )
+    # A refused sample never arrives, so its reason is kept here for the
+    # operator: a wrong clock or an old agent would otherwise look like silence.
+    last_refusal = models.CharField(
+        max_length=300, blank=True, help_text=_("why the intake last refused a batch")
+    )
+    last_refusal_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from apps.nodes.actions import AgentNode
+from apps.nodes.actions import AgentNode, record_refusal
 from apps.samples.actions import NodeGone, store_samples
 from apps.samples.api.authentication import AgentTokenAuthentication
 from apps.samples.api.schema import batch_schema
@@ -88,6 +88,10 @@ class SampleIntakeView(APIView):
             body = {"error": exc.message}
             if exc.field:
                 body["field"] = exc.field
+            if exc.status != 413:  # the agent splits the batch and goes on
+                node = cast(AgentNode, request.auth)
+                reason = ": ".join(filter(None, [exc.field, exc.message]))
+                record_refusal(node.pk, reason)
             return Response(body, status=exc.status)
 
         try:
