@@ -125,6 +125,16 @@ class Reply:
     status: int
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    """Sent instead of ``body`` as JSON, e.g. a proxy's HTML page."""
+
+
+# What a captive portal, or a wrong service_url on a web server, answers.
+CAPTIVE_PORTAL = Reply(
+    200,
+    raw=b"<!DOCTYPE html><html><body>Please sign in to the Wi-Fi</body></html>",
+    headers={"Content-Type": "text/html; charset=utf-8"},
+)
 
 
 class FakeService(_Server):
@@ -157,7 +167,7 @@ class FakeService(_Server):
             reply = self.rule(request)
         if reply is None:
             reply = self._accept(request)
-        body = json.dumps(reply.body).encode()
+        body = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
         headers = {"Content-Type": "application/json", **reply.headers}
         _reply(handler, reply.status, body, headers)
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from agent_fakes import TOKEN, FakeNode, FakeService, Reply, free_port
+from agent_fakes import CAPTIVE_PORTAL, TOKEN, FakeNode, FakeService, Reply, free_port
 
 from spoguild_agent._cli import main
 
@@ -78,6 +78,22 @@ def test_check_fails_on_a_refused_token(
 
     assert code == 1
     assert "refused the token" in capsys.readouterr().err
+
+
+def test_check_fails_when_the_answer_is_no_acknowledgement(
+    config_path: Path,
+    fake_service: FakeService,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a service_url that leads to a web page, not to SPO Guild
+    fake_service.script = [CAPTIVE_PORTAL]
+
+    # When check tests the URL and the token
+    code = main(["check", "--config", str(config_path)])
+
+    # Then it fails, saying the answer was not the service's
+    assert code == 1
+    assert "is not an acknowledgement" in capsys.readouterr().err
 
 
 def test_check_fails_naming_an_unreachable_node(

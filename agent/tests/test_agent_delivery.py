@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import random
 
 import pytest
-from agent_fakes import TOKEN, FakeClock, FakeService, Recorded, Reply, free_port
+from agent_fakes import (
+    CAPTIVE_PORTAL,
+    TOKEN,
+    FakeClock,
+    FakeService,
+    Recorded,
+    Reply,
+    free_port,
+)
 
 from spoguild_agent import Delivery, HTTPTransport, Sender, Spool
 from spoguild_agent._delivery import BACKOFF_CAP
@@ -106,6 +115,37 @@ def test_a_failed_send_keeps_the_samples(
     assert f"HTTP {status}" in (result.error or "")
     assert delivery.next_attempt_at > clock.now
     assert not delivery.due()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [CAPTIVE_PORTAL, Reply(200, {"accepted": 2, "duplicates": 0}), Reply(204, raw=b"")],
+    ids=["html", "short-count", "no-body"],
+)
+def test_a_success_that_is_no_acknowledgement_keeps_the_samples(
+    spool: Spool,
+    fake_service: FakeService,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    reply: Reply,
+) -> None:
+    # Given three spooled samples and a 2xx that does not acknowledge them
+    _fill(spool, 3)
+    fake_service.script = [reply]
+    delivery = _delivery(spool, fake_service.base_url, clock, rng=HighRoller())
+
+    # When the spool is flushed
+    with caplog.at_level(logging.WARNING):
+        result = delivery.flush()
+
+    # Then all stay, the next try backs off as after a 5xx, and the log says why
+    assert spool.count() == 3
+    assert result.delivered == 0
+    assert result.retry_in == 2
+    assert delivery.next_attempt_at == clock.now + 2
+    assert "not an acknowledgement" in caplog.text
+    assert f"{fake_service.base_url}/api/v1/agent/samples" in caplog.text
+    assert TOKEN not in caplog.text
 
 
 def test_a_refused_connection_keeps_the_samples(spool: Spool, clock: FakeClock) -> None:

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from agent_fakes import TOKEN, FakeService, Reply
+from agent_fakes import CAPTIVE_PORTAL, TOKEN, FakeService, Reply
 
 from spoguild_agent import (
+    AcknowledgementError,
     AuthenticationError,
     HTTPTransport,
     RateLimitedError,
@@ -82,7 +83,7 @@ class CannedTransport:
 def test_the_sender_accepts_any_transport() -> None:
     transport = CannedTransport(Response(201, {}, b'{"accepted": 2, "duplicates": 1}'))
 
-    ack = Sender("https://g.example/", TOKEN, transport).send(["{}", "{}"])
+    ack = Sender("https://g.example/", TOKEN, transport).send(["{}", "{}", "{}"])
 
     assert (ack.accepted, ack.duplicates) == (2, 1)
     assert transport.requests[0].url == "https://g.example/api/v1/agent/samples"
@@ -101,6 +102,56 @@ def test_statuses_map_to_the_exception_tree(
 
     with pytest.raises(error):
         sender.send(["{}"])
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"", "not JSON"),
+        (b"[1, 1]", "not an object"),
+        (b'{"ok": true}', "no 'accepted'"),
+        (b'{"accepted": 2}', "no 'duplicates'"),
+        (b'{"accepted": -1, "duplicates": 3}', "'accepted' is -1"),
+        (b'{"accepted": true, "duplicates": 1}', "'accepted' is true"),
+        (b'{"accepted": 2.0, "duplicates": 0}', "'accepted' is 2.0"),
+        (b'{"accepted": "2", "duplicates": 0}', "'accepted' is \"2\""),
+        (b'{"accepted": 1, "duplicates": 0}', "1 accepted + 0 duplicates for 2"),
+        (b'{"accepted": 2, "duplicates": 1}', "2 accepted + 1 duplicates for 2"),
+    ],
+)
+def test_a_success_that_does_not_count_the_batch_is_no_acknowledgement(
+    body: bytes, problem: str
+) -> None:
+    # Given a 200 whose body does not account for the two samples sent
+    transport = CannedTransport(Response(200, {}, body))
+    sender = Sender("https://g.example", TOKEN, transport)
+
+    # When the batch is sent
+    with pytest.raises(AcknowledgementError) as caught:
+        sender.send(["{}", "{}"])
+
+    # Then the sender says what is wrong with it
+    assert problem in str(caught.value)
+    assert caught.value.status_code == 200
+
+
+def test_an_html_page_is_no_acknowledgement(fake_service: FakeService) -> None:
+    fake_service.script = [CAPTIVE_PORTAL]
+    sender = Sender(fake_service.base_url, TOKEN, HTTPTransport())
+
+    with pytest.raises(AcknowledgementError) as caught:
+        sender.send(["{}"])
+
+    assert "not JSON (text/html" in str(caught.value)
+    assert "<!DOCTYPE html>" in str(caught.value)
+
+
+def test_an_empty_batch_is_acknowledged_with_zeros() -> None:
+    transport = CannedTransport(Response(200, {}, b'{"accepted":0,"duplicates":0}'))
+
+    ack = Sender("https://g.example", TOKEN, transport).send([])
+
+    assert (ack.accepted, ack.duplicates) == (0, 0)
 
 
 def test_429_carries_the_retry_after(fake_service: FakeService) -> None:

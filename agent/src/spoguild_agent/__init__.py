@@ -10,6 +10,7 @@ from ._collect_node import DEFAULT_METRICS_URL, NODE_KEYS, collect_node, parse_m
 from ._config import DEFAULT_CONFIG_PATH, Config, load_config
 from ._delivery import Delivery, FlushResult
 from ._exceptions import (
+    AcknowledgementError,
     AgentError,
     AuthenticationError,
     ConfigError,
@@ -38,6 +39,7 @@ __all__ = [
     "NODE_KEYS",
     "PROTOCOL_VERSION",
     "Ack",
+    "AcknowledgementError",
     "Agent",
     "AgentError",
     "AuthenticationError",

@@ -49,10 +49,12 @@ class FlushResult:
 class Delivery:
     """Sends the spool's samples oldest first and deletes what was acknowledged.
 
-    Temporary failures (no answer, 5xx, 401, 429...) leave the samples in the
-    spool and set ``next_attempt_at``: exponential backoff with full jitter,
-    or the service's Retry-After. A batch answered with 413 is split; one
-    answered with 400 is narrowed down to the refused samples, which go to
+    Samples leave the spool only once the service has counted every one of
+    them as accepted or duplicate. Temporary failures (no answer, 5xx, 401,
+    429, a 2xx that is no such acknowledgement...) leave them there and set
+    ``next_attempt_at``: exponential backoff with full jitter, or the
+    service's Retry-After. A batch answered with 413 is split; one answered
+    with 400 is narrowed down to the refused samples, which go to
     quarantine so they cannot block the spool.
     """
 
@@ -175,7 +177,9 @@ class Delivery:
         result.error = str(exc)
         result.retry_in = delay
         logger.warning(
-            "delivery failed (%s); %d spooled sample(s) kept; next try in %.0f s",
+            "delivery to %s failed (%s); %d sample(s) kept in the spool;"
+            " next try in %.0f s",
+            self._sender.url,
             exc,
             self._spool.count(),
             delay,

@@ -8,12 +8,13 @@ AgentError
 ├── TransportError         no HTTP answer at all
 │   ├── ConnectError       refused, unresolvable, TLS failure
 │   └── TransportTimeout   no answer within the timeout
-└── ServiceError           the service answered with a non-2xx status
+└── ServiceError           the answer is not a success the agent can act on
     ├── RejectedError          400: the service refused the input
     ├── AuthenticationError    401/403: the token is wrong or revoked
     ├── PayloadTooLargeError   413: the batch must be split
     ├── RateLimitedError       429: come back after ``retry_after`` seconds
-    └── ServerError            5xx: temporary trouble on the service side
+    ├── ServerError            5xx: temporary trouble on the service side
+    └── AcknowledgementError   2xx that does not count the batch: not the service
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AcknowledgementError",
     "AgentError",
     "AuthenticationError",
     "ConfigError",
@@ -80,7 +82,7 @@ class TransportTimeout(TransportError):
 
 
 class ServiceError(AgentError):
-    """The service answered, with a status that is not a success."""
+    """The service answered, but not with a success the agent can act on."""
 
     def __init__(self, message: str, *, status_code: int) -> None:
         self.status_code = status_code
@@ -122,3 +124,11 @@ class RateLimitedError(ServiceError):
 
 class ServerError(ServiceError):
     """HTTP 5xx: the service is in temporary trouble."""
+
+
+class AcknowledgementError(ServiceError):
+    """A 2xx whose body does not acknowledge the batch that was sent.
+
+    A wrong ``service_url``, a proxy or a captive portal answers 200 too;
+    only the service counts the samples, so the agent keeps them and retries.
+    """

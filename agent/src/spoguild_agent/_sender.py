@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._exceptions import (
+    AcknowledgementError,
     AuthenticationError,
     PayloadTooLargeError,
     RateLimitedError,
@@ -59,7 +60,8 @@ class Sender:
 
         An empty batch is valid: the service checks the token and answers
         with zero accepted, which is how ``spoguild-agent check`` tests it.
-        Raises a ``ServiceError`` subclass for every non-2xx answer and a
+        Raises a ``ServiceError`` subclass for every non-2xx answer and for
+        a 2xx that does not acknowledge exactly these samples, and a
         ``TransportError`` when there is no answer.
         """
         request = Request(
@@ -75,7 +77,8 @@ class Sender:
             body=gzip.compress(envelope(samples), compresslevel=6),
             timeout=self._timeout,
         )
-        return _acknowledgement(self._transport.handle_request(request))
+        response = self._transport.handle_request(request)
+        return _acknowledgement(response, len(samples))
 
 
 def envelope(samples: Sequence[str]) -> bytes:
@@ -84,15 +87,45 @@ def envelope(samples: Sequence[str]) -> bytes:
     return f'{{"version":{PROTOCOL_VERSION},"samples":[{joined}]}}'.encode()
 
 
-def _acknowledgement(response: Response) -> Ack:
-    if not 200 <= response.status_code < 300:
+def _acknowledgement(response: Response, sent: int) -> Ack:
+    status = response.status_code
+    if not 200 <= status < 300:
         raise _error(response)
 
-    answer = _json_object(response.body)
-    return Ack(
-        accepted=_count(answer.get("accepted")),
-        duplicates=_count(answer.get("duplicates")),
-    )
+    # Anything on the way (a proxy, a captive portal, another web server
+    # behind a wrong service_url) can answer 200; only the service counts
+    # the samples, so nothing else may empty the spool.
+    try:
+        return _read_ack(response, sent)
+    except ValueError as exc:
+        message = f"HTTP {status} is not an acknowledgement: {exc}"
+        raise AcknowledgementError(message, status_code=status) from None
+
+
+def _read_ack(response: Response, sent: int) -> Ack:
+    try:
+        answer = json.loads(response.body)
+    except (ValueError, RecursionError):
+        raise ValueError(f"the body is not JSON ({_describe(response)})") from None
+    if not isinstance(answer, dict):
+        raise ValueError(f"the body is a JSON {type(answer).__name__}, not an object")
+
+    ack = Ack(_count(answer, "accepted"), _count(answer, "duplicates"))
+    if ack.accepted + ack.duplicates != sent:
+        raise ValueError(
+            f"{ack.accepted} accepted + {ack.duplicates} duplicates"
+            f" for {sent} samples sent"
+        )
+    return ack
+
+
+def _count(answer: dict[str, object], key: str) -> int:
+    if key not in answer:
+        raise ValueError(f"no {key!r} in the answer")
+    value = answer[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{key!r} is {json.dumps(value)}, not a count")
+    return value
 
 
 def _error(response: Response) -> ServiceError:
@@ -137,13 +170,15 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return min(max(delay, 0.0), MAX_RETRY_AFTER)
 
 
+def _describe(response: Response) -> str:
+    kind = response.header("content-type") or "no Content-Type"
+    start = response.body[:60]
+    return f"{kind}, {len(response.body)} bytes" + (f": {start!r}" if start else "")
+
+
 def _json_object(body: bytes) -> dict[str, object]:
     try:
         answer = json.loads(body) if body else {}
     except (ValueError, UnicodeDecodeError):
         return {}
     return answer if isinstance(answer, dict) else {}
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
