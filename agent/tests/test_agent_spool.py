@@ -54,6 +54,18 @@ def test_samples_and_counters_survive_a_restart(tmp_path: Path) -> None:
         assert spool.get_state("node_process") == {"pid": 42, "create_time": 1.5}
 
 
+def test_each_append_is_synced_to_disk_before_it_returns(spool: Spool) -> None:
+    # A power loss cannot be simulated here; what decides whether a
+    # committed sample survives one is the connection's synchronous level.
+    conn = spool._conn
+
+    journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+
+    assert journal == "wal"
+    assert synchronous == 2  # FULL: the WAL is fsynced at every commit
+
+
 def test_quarantine_moves_samples_aside_and_counts_them(spool: Spool) -> None:
     _fill(spool, 3)
     bad = spool.peek(2)[1:]

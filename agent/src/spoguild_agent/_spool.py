@@ -279,10 +279,12 @@ def _open(path: Path) -> sqlite3.Connection:
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level="DEFERRED")
     try:
-        # WAL with synchronous=NORMAL: one fsync per checkpoint rather than
-        # per sample, which spares the SD cards some relays run on.
+        # The spool promises that a sample, once appended, is not lost. With
+        # WAL, NORMAL syncs only at checkpoints, so a power loss could undo
+        # the last commits; FULL syncs the WAL at each commit, a few small
+        # writes a minute, which even an SD card takes in its stride.
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA synchronous=FULL")
         conn.executescript(_SCHEMA)
     except sqlite3.Error:
         conn.close()
