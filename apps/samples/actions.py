@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.nodes.actions import AgentNode
@@ -28,10 +29,16 @@ from apps.samples.protocol import IncomingSample
 
 logger = logging.getLogger(__name__)
 
-# The periodic rollup recomputes this far back; a batch holding older samples
-# (a backlog) asks for its own span to be rolled up instead.
+# The periodic rollup always recomputes this far back, for samples that came
+# late but not late enough to be a backlog; a batch holding older samples
+# asks for its own span to be rolled up instead.
 RECENT_FIVE_MINUTES = timedelta(minutes=15)
 BACKLOG_AGE = timedelta(minutes=10)
+# A long roll-up (a catch-up after an outage) commits piece by piece, so no
+# transaction holds days of buckets or the locks of every node, and a run
+# cut short keeps what it wrote.
+PIECE_SPAN = timedelta(hours=6)
+PIECE_NODES = 100
 PARTITION_DAYS_AHEAD = 3
 
 
@@ -124,12 +131,38 @@ def roll_up(
     """Recomputes every bucket touching ``[since, until]``; returns the count.
 
     Whole buckets are recomputed from the raw samples and upserted, so a
-    second run writes the same numbers.
+    second run writes the same numbers. Nodes (all by default) go in groups,
+    each oldest piece first, so a node's newest bucket tells how far it got.
     """
     seconds = resolution.seconds
     start = buckets.floor(since, seconds)
     end = buckets.ceil(until + timedelta(seconds=1), seconds)
-    ids = None if node_ids is None else list(node_ids)
+    ids = list(node_ids if node_ids is not None else _all_node_ids())
+    count = 0
+    for first in range(0, len(ids), PIECE_NODES):
+        group = ids[first : first + PIECE_NODES]
+        for low in _piece_starts(start, end):
+            high = min(low + PIECE_SPAN, end)
+            count += _roll_up_piece(resolution, low, high, group)
+    return count
+
+
+def _all_node_ids() -> list[int]:
+    return list(Node.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _piece_starts(start: datetime, end: datetime) -> Iterator[datetime]:
+    # PIECE_SPAN is whole hours, so cutting a span that starts on a bucket
+    # boundary splits no bucket between two pieces.
+    while start < end:
+        yield start
+        start += PIECE_SPAN
+
+
+def _roll_up_piece(
+    resolution: Resolution, start: datetime, end: datetime, node_ids: list[int]
+) -> int:
+    """Recomputes the nodes' buckets in ``[start, end)``, in one transaction."""
     with transaction.atomic():
         # Lock, then read: a roll-up that read before a batch committed and
         # wrote after that batch's own roll-up would leave the bucket short
@@ -137,34 +170,27 @@ def roll_up(
         # makes each one read after the one before it committed, so the last
         # write holds every committed sample. (SQLite's IMMEDIATE
         # transactions already run one writer at a time.)
-        _lock_nodes(ids)
-        rows = _rollups(resolution, start, end, ids)
+        _lock_nodes(node_ids)
+        rows = _rollups(resolution, start, end, node_ids)
         _upsert(rows)
     return len(rows)
 
 
-def _lock_nodes(node_ids: list[int] | None) -> None:
+def _lock_nodes(node_ids: list[int]) -> None:
     # FOR NO KEY UPDATE stops other roll-ups of these nodes but not the
     # intake, whose foreign key checks take only FOR KEY SHARE. In id order,
     # so roll-ups locking several nodes cannot deadlock.
-    nodes = Node.objects.order_by("pk").select_for_update(no_key=True)
-    if node_ids is not None:
-        nodes = nodes.filter(pk__in=node_ids)
-    list(nodes.values_list("pk", flat=True))
+    nodes = Node.objects.filter(pk__in=node_ids).order_by("pk")
+    list(nodes.select_for_update(no_key=True).values_list("pk", flat=True))
 
 
 def _rollups(
-    resolution: Resolution,
-    start: datetime,
-    end: datetime,
-    node_ids: list[int] | None,
+    resolution: Resolution, start: datetime, end: datetime, node_ids: list[int]
 ) -> list[Rollup]:
-    """The buckets of the samples with ``start <= ts < end``, from the raw rows."""
-    samples = Sample.objects.filter(ts__gte=start, ts__lt=end)
-    if node_ids is not None:
-        samples = samples.filter(node_id__in=node_ids)
+    """The nodes' buckets of the samples with ``start <= ts < end``."""
     groups = (
-        samples.annotate(bucket=buckets.Bucket("ts", resolution.seconds))
+        Sample.objects.filter(node_id__in=node_ids, ts__gte=start, ts__lt=end)
+        .annotate(bucket=buckets.Bucket("ts", resolution.seconds))
         .values("node_id", "bucket")
         .annotate(**_aggregates())
         .order_by()
@@ -182,12 +208,71 @@ def _upsert(rows: list[Rollup]) -> None:
 
 
 def roll_up_recent(now: datetime | None = None) -> int:
-    """Recomputes the recent buckets of every node: the periodic task's work."""
+    """Rolls up every node's recent buckets, and what an outage left behind.
+
+    The periodic task's work. A node whose newest sample has no bucket yet
+    resumes from its newest bucket, so buckets missed while the worker or
+    the scheduler was down get built, back to the oldest raw sample kept.
+    Nodes resuming at the same moment are rolled up together, those up to
+    date first: a long catch-up does not hold back their current buckets.
+    """
     now = now or timezone.now()
-    hour_start = buckets.floor(now, Resolution.HOUR.seconds)
-    return roll_up(Resolution.FIVE_MINUTES, now - RECENT_FIVE_MINUTES, now) + roll_up(
-        Resolution.HOUR, hour_start - timedelta(hours=1), now
+    count = 0
+    for resolution in Resolution:
+        points = _resume_points(resolution, now)
+        for since, node_ids in sorted(points.items(), reverse=True):
+            count += roll_up(resolution, since, now, node_ids)
+    return count
+
+
+def _resume_points(resolution: Resolution, now: datetime) -> dict[datetime, list[int]]:
+    """Where each node's roll-up starts, the nodes grouped by that moment.
+
+    A mark per node, not one for all: after an outage a backlog task may
+    roll one node up to the present first, and a newest bucket over all
+    nodes would then skip the others' gap. Per node it costs one probe of
+    the unique (node, resolution, bucket_start) index and its state row.
+    """
+    recent = _recent_start(resolution, now)
+    oldest = now - timedelta(days=settings.SAMPLES_RAW_RETENTION_DAYS)
+    newest_bucket = (
+        Rollup.objects.filter(node=OuterRef("pk"), resolution=resolution)
+        .order_by("-bucket_start")
+        .values("bucket_start")[:1]
     )
+    nodes = (
+        Node.objects.order_by("pk")
+        .annotate(last_bucket=Subquery(newest_bucket))
+        .values_list("pk", "last_bucket", "state__ts")
+    )
+    points: dict[datetime, list[int]] = defaultdict(list)
+    for node_id, last_bucket, newest_sample in nodes:
+        behind = _behind(resolution, last_bucket, newest_sample, oldest)
+        since = recent if behind is None else max(min(behind, recent), oldest)
+        points[since].append(node_id)
+    return points
+
+
+def _recent_start(resolution: Resolution, now: datetime) -> datetime:
+    if resolution is Resolution.FIVE_MINUTES:
+        return now - RECENT_FIVE_MINUTES
+    return buckets.floor(now, resolution.seconds) - timedelta(hours=1)
+
+
+def _behind(
+    resolution: Resolution,
+    last_bucket: datetime | None,
+    newest_sample: datetime | None,
+    oldest: datetime,
+) -> datetime | None:
+    """Where a node's roll-up got to, or None if its newest sample has a bucket."""
+    if newest_sample is None or newest_sample < oldest:
+        return None
+    if last_bucket is None:
+        return oldest
+    if last_bucket >= buckets.floor(newest_sample, resolution.seconds):
+        return None
+    return last_bucket
 
 
 def roll_up_span(node_id: int, since: datetime, until: datetime) -> int:

@@ -11,7 +11,7 @@ from apps.samples import actions
 
 @shared_task
 def roll_up_recent() -> int:
-    """Recomputes the last minutes' 5-minute buckets and the last two hours."""
+    """Rolls up the recent buckets, and catches up on what an outage missed."""
     return actions.roll_up_recent()
 
 
