@@ -177,8 +177,9 @@ def _roll_up_piece(
 
 
 def _lock_nodes(node_ids: list[int]) -> None:
-    # FOR NO KEY UPDATE stops other roll-ups of these nodes but not the
-    # intake, whose foreign key checks take only FOR KEY SHARE. In id order,
+    # FOR NO KEY UPDATE holds off other roll-ups of these nodes and the rare
+    # updates of a node's row (an edit, a refusal note), not the intake:
+    # its inserts check their foreign key with FOR KEY SHARE. In id order,
     # so roll-ups locking several nodes cannot deadlock.
     nodes = Node.objects.filter(pk__in=node_ids).order_by("pk")
     list(nodes.select_for_update(no_key=True).values_list("pk", flat=True))
