@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ._collect_host import HostCollector
+from ._collect_host import NET_RATE_MAX_AGE, HostCollector
 from ._collect_node import collect_node
 from ._collect_opcert import OpcertQuery, collect_opcert
 from ._config import Config
@@ -44,6 +44,8 @@ def host_collector(config: Config, store: StateStore | None = None) -> HostColle
         disk_include=config.disk_include,
         disk_exclude=config.disk_exclude,
         store=store,
+        # Three intervals: a cron run or two missed still gives a rate.
+        net_rate_max_age=max(NET_RATE_MAX_AGE, 3 * config.interval),
     )
 
 

@@ -1,9 +1,10 @@
 """Host collection with psutil: CPU, memory, disks, network, TCP, the node process.
 
-The collector keeps a little state between samples (network counters for
-rates, the node's ``psutil.Process`` for its CPU share) and, through a
-``StateStore``, the node process's identity so restarts are counted across
-restarts of the agent itself.
+The collector keeps the node's ``psutil.Process`` between samples, for its
+CPU share. What must outlive the agent's process goes to a ``StateStore``
+(the spool file): the node process's identity, so restarts are counted
+across restarts of the agent, and the last network counters, so that
+``once`` run by cron, a new process each time, reports rates too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import psutil
 
 from ._spool import MemoryStore, StateStore
 
-__all__ = ["HostCollector"]
+__all__ = ["NET_RATE_MAX_AGE", "HostCollector"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +40,19 @@ _PSEUDO_FILESYSTEMS = frozenset(
 # psutil's first CPU reading after priming is only meaningful after a while.
 _CPU_SETTLE_SECONDS = 0.25
 
+NET_RATE_MAX_AGE = 900.0
+"""Seconds after which a previous network reading is too old to rate against."""
+
+_NET_STATE = "net_counters"
+# psutil derives the boot time from the wall clock and the uptime: it wobbles.
+_BOOT_TIME_JITTER = 2.0
+
 
 class _NetReading(NamedTuple):
     at: float
+    """Wall-clock seconds: the next reading may be taken by another process."""
+    boot_time: float
+    interfaces: list[str]
     rx: int
     tx: int
 
@@ -60,7 +71,9 @@ class HostCollector:
         disk_exclude: Sequence[str] = (),
         store: StateStore | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], object] = time.sleep,
+        net_rate_max_age: float = NET_RATE_MAX_AGE,
     ) -> None:
         self._process_name = process_name
         self._node_ports = frozenset(node_ports)
@@ -68,8 +81,9 @@ class HostCollector:
         self._disk_filter = (tuple(disk_include), tuple(disk_exclude))
         self._store: StateStore = store if store is not None else MemoryStore()
         self._clock = clock
+        self._wall_clock = wall_clock
         self._sleep = sleep
-        self._net_previous: _NetReading | None = None
+        self.net_rate_max_age = net_rate_max_age
         self._node: psutil.Process | None = None
         self._node_fresh = False
         self._first = True
@@ -149,11 +163,15 @@ class HostCollector:
         counters = psutil.net_io_counters(pernic=True)
         names = sorted(n for n in counters if _selected(n, *self._net_filter))
         reading = _NetReading(
-            self._clock(),
+            self._wall_clock(),
+            psutil.boot_time(),
+            names,
             sum(counters[n].bytes_recv for n in names),
             sum(counters[n].bytes_sent for n in names),
         )
-        previous, self._net_previous = self._net_previous, reading
+        stored = _stored_reading(self._store.get_state(_NET_STATE))
+        self._store.set_state(_NET_STATE, reading._asdict())
+        previous = _comparable(stored, reading, self.net_rate_max_age)
         return {
             "interfaces": names,
             "rx_bytes_total": reading.rx,
@@ -335,6 +353,38 @@ def _selected(name: str, include: Sequence[str], exclude: Sequence[str]) -> bool
     if include and not any(fnmatch.fnmatchcase(name, p) for p in include):
         return False
     return not any(fnmatch.fnmatchcase(name, p) for p in exclude)
+
+
+def _stored_reading(state: Any) -> _NetReading | None:
+    # A reading in another shape (another agent version, a hand-edited
+    # file) counts as none.
+    if not isinstance(state, dict):
+        return None
+    try:
+        return _NetReading(
+            at=float(state["at"]),
+            boot_time=float(state["boot_time"]),
+            interfaces=[str(name) for name in state["interfaces"]],
+            rx=int(state["rx"]),
+            tx=int(state["tx"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _comparable(
+    previous: _NetReading | None, current: _NetReading, max_age: float
+) -> _NetReading | None:
+    """``previous`` when a rate against it means something, else None."""
+    if previous is None or previous.interfaces != current.interfaces:
+        return None
+    # After a reboot the counters start again and may have passed the old ones.
+    if abs(previous.boot_time - current.boot_time) > _BOOT_TIME_JITTER:
+        return None
+    # An average over hours (the agent was stopped) is not this minute's rate.
+    if current.at - previous.at > max_age:
+        return None
+    return previous
 
 
 def _rate(
