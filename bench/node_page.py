@@ -1,8 +1,8 @@
 """Server time of a node's page and of its chart data, with 90 days of history.
 
 Three nodes sampled every 30 s for 90 days, as the retention policy leaves
-them: raw samples for the last 14 days (in daily partitions), 5-minute
-rollups for 35 days and hourly ones for the 90. The rows are made in SQL
+them: raw samples for the last 14 days (in daily partitions), 5-minute and
+hourly rollups for all 90 (both are kept 13 months). The rows are made in SQL
 (``generate_series``) in a PostgreSQL database of their own
 (``spoguild_bench_nodes``), each raw sample carrying a realistic JSON body so
 the table has its real width. Requests go through Django's test client in
@@ -33,7 +33,8 @@ POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"
 REQUESTS = 100
 WARMUP = 5
 TARGET_MS = 100.0
-DAYS, RAW_DAYS, FIVE_MINUTE_DAYS = 90, 14, 35
+DAYS, RAW_DAYS = 90, 14
+FIVE_MINUTE_DAYS = DAYS
 INTERVAL = 30
 ROLLUPS = (("5m", 300, FIVE_MINUTE_DAYS), ("1h", 3600, DAYS))
 
