@@ -24,6 +24,8 @@ class NodeAdmin(admin.ModelAdmin[Node]):
         "token_digest",
         "token_created_at",
         "last_sample_at",
+        "last_refusal",
+        "last_refusal_at",
         "created_at",
         "updated_at",
     ]
