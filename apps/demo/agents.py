@@ -25,22 +25,20 @@ from apps.nodes.actions import rotate_agent_token
 from apps.nodes.models import Node
 from spoguild_agent import (
     Agent,
-    AuthenticationError,
     Config,
+    Delivery,
     HTTPTransport,
     Request,
     Response,
     Sender,
-    ServiceError,
     Spool,
-    TransportError,
+    Transport,
 )
 
 logger = logging.getLogger(__name__)
 
 BACKFILL = timedelta(hours=24)
 SPOOL_MAX_SAMPLES = 10_080
-RETRY_SECONDS = 3
 
 
 def _utc_now() -> datetime:
@@ -168,49 +166,49 @@ def backfill(
     since: datetime,
     stop: threading.Event,
     until: datetime | None = None,
+    transport: Transport | None = None,
 ) -> int:
     """Delivers a sample per interval after ``since`` up to ``until`` (now).
 
     The agent's own ``collect`` takes each one, its clock and the node's
-    endpoint set to that moment, and its ``Sender`` posts them oldest first.
-    They skip the spool: its bound is counted on every append, which makes a
-    day's worth slow to queue and adds nothing to a demo.
+    endpoint set to that moment, and its ``Delivery`` sends them oldest
+    first, a batch at a time from a scratch spool in memory, so the history
+    gets the agent's answer handling: a 429 waits for its Retry-After, a
+    sample refused with 400 or 413 is logged and skipped, and a service
+    still starting is retried with backoff.
     """
     until = until or _utc_now()
     step = timedelta(seconds=config.interval)
     clock = _Clock(since + step)
     host = SimulatedHost(simulation, config.interval, now=clock)
     metrics = _MetricsAt(simulation, clock)
-    sender = Sender(config.service_url, config.token, HTTPTransport())
+    sender = Sender(config.service_url, config.token, transport or HTTPTransport())
     sent = 0
     with (
         Spool(":memory:") as scratch,
+        Spool(":memory:") as batch,
         Agent(config, transport=metrics, spool=scratch, host=host, now=clock) as agent,
     ):
-        batch: list[str] = []
+        delivery = Delivery(batch, sender, batch_size=config.batch_size)
         while clock.moment < until and not stop.is_set():
-            batch.append(json.dumps(agent.collect(), separators=(",", ":")))
+            sample = agent.collect()
+            batch.append(sample["ts"], json.dumps(sample, separators=(",", ":")))
             clock.moment += step
-            if len(batch) == config.batch_size or clock.moment >= until:
-                sent += _deliver(sender, batch, stop)
-                batch = []
+            if batch.count() == config.batch_size or clock.moment >= until:
+                sent += _deliver(delivery, stop)
     return sent
 
 
-def _deliver(sender: Sender, batch: list[str], stop: threading.Event) -> int:
-    # The web process may still be starting: retry until it answers.
+def _deliver(delivery: Delivery, stop: threading.Event) -> int:
+    # The web process may still be starting: retry until it has them all.
+    sent = 0
     while not stop.is_set():
-        try:
-            sender.send(batch)
-        except AuthenticationError:
-            logger.error("The demo token was refused; history not sent")
-            stop.wait(3600)
-        except (ServiceError, TransportError) as exc:
-            logger.info("Service not ready (%s); retrying", exc)
-            stop.wait(RETRY_SECONDS)
-        else:
-            return len(batch)
-    return 0
+        result = delivery.flush()
+        sent += result.delivered
+        if result.error is None:
+            break
+        stop.wait(result.retry_in)
+    return sent
 
 
 def prepare(

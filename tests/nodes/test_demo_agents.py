@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import logging
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +21,7 @@ from apps.nodes.actions import find_node_by_token
 from apps.nodes.disk import Bucket, DiskOutlook, outlook
 from apps.nodes.models import Node, NodeRole
 from apps.samples.models import NodeState, Sample
-from spoguild_agent import parse_metrics
+from spoguild_agent import Config, Request, Response, parse_metrics
 from tests.factories import make_organization
 
 NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
@@ -175,6 +179,98 @@ def test_the_runner_delivers_history_and_live_samples(live_server, tmp_path):
     assert state.kes_remaining_periods is not None
     assert state.tip_lag_slots is not None
     assert not thread.is_alive()
+
+
+class IntakeStandIn:
+    """The intake as a transport: ``answer`` first, else an acknowledgement."""
+
+    def __init__(self, answer: Callable[[list[str]], Response | None]) -> None:
+        self.answer = answer
+        self.stored: list[str] = []
+
+    def handle_request(self, request: Request) -> Response:
+        payload = json.loads(gzip.decompress(request.body or b""))
+        stamps = [sample["ts"] for sample in payload["samples"]]
+        refusal = self.answer(stamps)
+        if refusal is not None:
+            return refusal
+        self.stored.extend(stamps)
+        ack = {"accepted": len(stamps), "duplicates": 0}
+        return Response(200, {}, json.dumps(ack).encode())
+
+
+class PatientStop(threading.Event):
+    """A stop event whose waits return at once and are recorded.
+
+    It sets itself after many waits, so a loop that would retry forever ends.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        if len(self.waits) >= 20:
+            self.set()
+        return self.is_set()
+
+
+def _backfill(intake: IntakeStandIn, stop: PatientStop) -> int:
+    """Four minutes of history from the relay's simulation, sent to ``intake``."""
+    config = Config(service_url="http://demo.invalid", token="sgat_demo", interval=60)
+    since = NOW - timedelta(minutes=5)
+    return agents.backfill(RELAY, config, since, stop, until=NOW, transport=intake)
+
+
+def _minutes_ago(*minutes: int) -> list[str]:
+    return [f"{NOW - timedelta(minutes=m):%Y-%m-%dT%H:%M:%SZ}" for m in minutes]
+
+
+def test_the_history_waits_as_long_as_retry_after_says():
+    # Given an intake that first answers 429 with Retry-After
+    answers = [Response(429, {"retry-after": "7"}, b'{"error": "slow down"}')]
+    intake = IntakeStandIn(lambda stamps: answers.pop() if answers else None)
+    stop = PatientStop()
+
+    # When the history is sent
+    sent = _backfill(intake, stop)
+
+    # Then it waited the 7 seconds asked, once, and sent everything
+    assert stop.waits == [7.0]
+    assert sent == 4
+    assert intake.stored == _minutes_ago(4, 3, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "field"),
+    [(400, "samples[{index}].node.tip_slot"), (400, None), (413, None)],
+    ids=["named", "unnamed", "too-large"],
+)
+def test_a_refused_history_sample_is_logged_and_skipped(caplog, status, field):
+    # Given an intake that refuses one of the samples, whatever else it holds
+    [refused] = _minutes_ago(2)
+
+    def refuse(stamps: list[str]) -> Response | None:
+        if refused not in stamps:
+            return None
+        error = {"error": "refused"}
+        if field:
+            error["field"] = field.format(index=stamps.index(refused))
+        return Response(status, {}, json.dumps(error).encode())
+
+    intake = IntakeStandIn(refuse)
+    stop = PatientStop()
+
+    # When the history is sent
+    with caplog.at_level(logging.WARNING):
+        sent = _backfill(intake, stop)
+
+    # Then that one is skipped, with a warning, and the rest are delivered
+    assert intake.stored == _minutes_ago(4, 3, 1)
+    assert sent == 3
+    assert stop.waits == []
+    assert f"refused 1 sample(s) from {refused}" in caplog.text
 
 
 def _stored(node: Node) -> int:
