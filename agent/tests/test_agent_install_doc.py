@@ -16,23 +16,47 @@ AGENT = Path(__file__).parent.parent
 # The service's page shows the same steps; it exists only in the repository.
 INSTALL_PAGE = AGENT.parent / "templates" / "nodes" / "_install.html"
 STATE_DIRECTORY = str(PurePosixPath(DEFAULT_SPOOL_PATH).parent)
+# What the page fills in for its node, as the README writes it for any node.
+README_VALUES = {
+    "{{ site_url }}": "https://spoguild.example",
+    "{{ node.interval_seconds }}": "60",
+}
+TOKEN_OR_PLACEHOLDER = re.compile(
+    r"{% if token %}{{ token }}{% else %}(.*?){% endif %}"
+)
 
 
-def _readme_install() -> str:
+def _readme_block(heading: str) -> str:
     text = (AGENT / "README.md").read_text(encoding="utf-8")
-    section = text.split("\n## Install\n", 1)[1]
+    section = re.split(rf"\n#+ {re.escape(heading)}\n", text, maxsplit=1)[1]
     match = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
-    assert match, "the README's Install section has no sh block"
+    assert match, f"the README's {heading} section has no sh block"
     return match.group(1)
 
 
-def _page_install() -> str:
+def _readme_install() -> str:
+    return _readme_block("Install")
+
+
+def _page_block(code_id: str) -> str:
     if not INSTALL_PAGE.exists():
         pytest.skip("the service's install page is not beside this agent")
     text = INSTALL_PAGE.read_text(encoding="utf-8")
-    match = re.search(r'<code id="install-package">(.*?)</code>', text, re.DOTALL)
-    assert match, "the page has no install-package block"
+    match = re.search(rf'<code id="{code_id}">(.*?)</code>', text, re.DOTALL)
+    assert match, f"the page has no {code_id} block"
     return html.unescape(match.group(1)) + "\n"
+
+
+def _page_install() -> str:
+    return _page_block("install-package")
+
+
+def _page_one_command_for_any_node() -> str:
+    block = TOKEN_OR_PLACEHOLDER.sub(r"\1", _page_block("install-one-command"))
+    for tag, value in README_VALUES.items():
+        block = block.replace(tag, value)
+    assert "{" not in block, f"the page fills in more than the README says: {block}"
+    return block
 
 
 def _commands(block: str) -> list[list[str]]:
@@ -91,3 +115,25 @@ def test_check_passes_on_a_spool_directory_made_as_the_install_makes_it(
 
 def test_the_install_page_gives_the_readme_commands() -> None:
     assert _page_install() == _readme_install()
+
+
+def test_the_install_page_gives_the_readme_one_command() -> None:
+    assert _page_one_command_for_any_node() == _readme_block("Install in one command")
+
+
+def test_the_one_command_runs_the_script_with_options_it_knows() -> None:
+    # Given the README's one command
+    [line] = _commands(_readme_block("Install in one command"))
+    feed, install = line[: line.index("|")], line[line.index("|") + 1 :]
+
+    # When its parts are read
+    script = AGENT.parent / install[2]
+    options = [word for word in install if word.startswith("--")]
+
+    # Then the token arrives on stdin to the script beside this test, as root
+    assert feed[:2] == ["printf", "%s\\n"]
+    assert install[:2] == ["sudo", "sh"]
+    assert script == AGENT / "install.sh"
+    usage = script.read_text(encoding="utf-8")
+    assert options
+    assert all(f"{option})" in usage for option in options)

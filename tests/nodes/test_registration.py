@@ -76,6 +76,11 @@ def test_the_token_page_gives_the_exact_install_commands(actors, member_client):
 
     page = response.content.decode()
     token = response.context["token"]
+    assert (
+        f"printf '%s\\n' '{token}' | sudo sh agent/install.sh"
+        " --service-url http://testserver --interval 30"
+    ) in page
+    assert page.index("agent/install.sh") < page.index("<summary>Step by step")
     assert "/opt/spoguild-agent/bin/pip install ./agent" in page
     assert 'service_url = "http://testserver"' in page
     assert 'token_file = "/etc/spoguild-agent/token"' in page
