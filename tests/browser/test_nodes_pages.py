@@ -146,7 +146,10 @@ def test_adding_a_node_shows_its_token_once_and_lists_it(
     node = find_node_by_token(token)
     assert node is not None
     assert node.name == "relay-1 (Frankfurt)"
-    expect(page.get_by_text("spoguild-agent check --config")).to_be_visible()
+    one_command = page.locator("#install-one-command")
+    expect(one_command).to_be_visible()
+    expect(one_command).to_contain_text(token)
+    expect(one_command).to_contain_text("sudo sh agent/install.sh --service-url")
     _shoot(page, "node-token")
 
     # And it is not on the node's page, which waits for the first sample
