@@ -331,6 +331,7 @@ def main() -> bool:
         "intake": intake,
         "ping": ping,
         "intake_vs_ping": round(intake["requests_per_s"] / ping["requests_per_s"], 2),
+        **_cpu_budget(intake, ping),
         "samples_stored": stored,
         "machine_cpus": os.cpu_count(),
     }
@@ -347,6 +348,27 @@ def main() -> bool:
     )
     record("intake", figures, targets, passed)
     return passed
+
+
+def _cpu_budget(intake: dict[str, Any], ping: dict[str, Any]) -> dict[str, float]:
+    """What half the ping rate leaves an intake request, in CPU on these cores.
+
+    Web workers, PostgreSQL, Redis and the clients share the machine's
+    cores, so a rate is the cores over the CPU one request costs them all:
+    half the ping rate means an intake request may cost twice a ping. The
+    floor is what an intake request costs before its own Python runs: the
+    web stack a ping also pays, its client, and the database's commit.
+    """
+    intake_ms = sum(intake["cpu_ms_per_request"].values())
+    ping_ms = sum(ping["cpu_ms_per_request"].values())
+    parts = intake["cpu_ms_per_request"]
+    floor = ping["cpu_ms_per_request"]["web"] + parts["clients"] + parts["postgresql"]
+    return {
+        "intake_cpu_ms_per_request": round(intake_ms, 2),
+        "ping_cpu_ms_per_request": round(ping_ms, 2),
+        "intake_cpu_ms_allowed_at_half_ping": round(2 * ping_ms, 2),
+        "intake_cpu_ms_floor_web_stack_client_database": round(floor, 2),
+    }
 
 
 def _setup(agents: int) -> None:
