@@ -103,8 +103,10 @@ def _wait_until_up(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def running_service(agents: int, workers: int = WORKERS) -> Iterator[Service]:
-    """A migrated bench database with ``agents`` nodes, served by gunicorn."""
+def running_service(
+    agents: int, workers: int = WORKERS, app: str = "spoguild.wsgi"
+) -> Iterator[Service]:
+    """A migrated bench database with ``agents`` nodes, gunicorn serving ``app``."""
     env = _environment()
     _psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     _psql(f"CREATE DATABASE {DATABASE}")
@@ -121,7 +123,7 @@ def running_service(agents: int, workers: int = WORKERS) -> Iterator[Service]:
         PYTHON,
         "-m",
         "gunicorn",
-        "spoguild.wsgi",
+        app,
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         "--log-level=warning",
