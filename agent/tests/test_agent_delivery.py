@@ -294,6 +294,32 @@ def test_a_rejected_batch_without_index_is_narrowed_down(
     assert [ts for ts, _ in spool.quarantined()] == [bad]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(400, raw=b"<html><body>400 Bad Request</body></html>"),
+        Reply(400, {"detail": "bad request"}),
+    ],
+    ids=["proxy-html", "json-without-error"],
+)
+def test_a_400_that_is_not_the_services_refusal_keeps_everything(
+    spool: Spool, fake_service: FakeService, clock: FakeClock, reply: Reply
+) -> None:
+    # A proxy in front, or a Host the service does not serve, answers 400 too.
+    _fill(spool, 4)
+    fake_service.rule = lambda r: reply
+    delivery = _delivery(spool, fake_service.base_url, clock)
+
+    result = delivery.flush()
+
+    assert len(fake_service.requests) == 1
+    assert spool.count() == 4
+    assert spool.quarantined() == []
+    assert result.rejected == 0
+    assert "not the service's refusal" in (result.error or "")
+    assert delivery.next_attempt_at > clock.now
+
+
 def test_a_rejected_protocol_version_keeps_everything(
     spool: Spool, fake_service: FakeService, clock: FakeClock
 ) -> None:

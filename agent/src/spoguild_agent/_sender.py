@@ -132,6 +132,13 @@ def _error(response: Response) -> ServiceError:
     status = response.status_code
     if status == 400:
         answer = _json_object(response.body)
+        if not isinstance(answer.get("error"), str):
+            # A proxy's page, or Django refusing the Host header: nothing
+            # about the samples, so none of them may go to quarantine.
+            message = (
+                f"HTTP 400 that is not the service's refusal ({_describe(response)})"
+            )
+            return ServiceError(message, status_code=status)
         field = str(answer["field"]) if answer.get("field") else None
         message = f"HTTP 400: {answer.get('error') or 'bad request'}"
         return RejectedError(
