@@ -255,6 +255,9 @@ def parse_batch(body: bytes, now: datetime, oldest: datetime) -> list[IncomingSa
     if not isinstance(envelope, dict):
         raise IntakeError("the body must be a JSON object")
     version = envelope.get("version")
+    if version is None:
+        message = f"version is required; this service speaks {PROTOCOL_VERSION}"
+        raise IntakeError(message, field="version")
     if type(version) is not int or version != PROTOCOL_VERSION:
         raise IntakeError(
             f"unsupported protocol version {version!r}; this service speaks "
@@ -341,7 +344,9 @@ def _check_object(value: Any, spec: dict[str, Any], path: str, depth: int) -> No
                 raise IntakeError(message, field=f"{path}.{key}")
             continue
         if known is None and _UNSTORABLE.search(key):
-            raise IntakeError("a key holds an unstorable character", field=path)
+            # The key itself cannot go into the answer as it is: escaped.
+            message = f"the key {ascii(key)} holds an unstorable character"
+            raise IntakeError(message, field=path)
         _check(item, known, f"{path}.{key}", depth + 1)
 
 
@@ -388,7 +393,7 @@ _KIND_CHECKS = {
 }
 _KIND_WORDS = {
     INT: f"a whole number from 0 to {_INT_LIMIT} or null",
-    NUM: "a finite number or null",
+    NUM: f"a number from -{_INT_LIMIT} to {_INT_LIMIT} or null",
     STR: "a string without NUL characters, or null",
     BOOL: "true, false or null",
     TS: "a timestamp",

@@ -111,6 +111,30 @@ def test_a_bad_value_is_named(client, relay, frozen_now, change, field) -> None:
     assert (status, body["field"]) == (400, field)
 
 
+def test_a_key_that_cannot_be_stored_is_named_in_the_message(
+    client, relay, frozen_now
+) -> None:
+    bad = sample(NOW)
+    bad["extra"] = {"bad\x00key": 1}
+
+    status, body = _refusal(client, relay.token, [bad])
+
+    assert (status, body["field"]) == (400, "samples[0].extra")
+    assert body["error"] == "the key 'bad\\x00key' holds an unstorable character"
+
+
+def test_a_documented_number_beyond_2_to_the_53_says_the_range(
+    client, relay, frozen_now
+) -> None:
+    bad = sample(NOW)
+    bad["host"]["load_1m"] = 1e16
+
+    status, body = _refusal(client, relay.token, [bad])
+
+    assert (status, body["field"]) == (400, "samples[0].host.load_1m")
+    assert f"from -{2**53} to {2**53}" in body["error"]
+
+
 def test_a_sample_that_is_not_an_object_is_named(client, relay) -> None:
     status, body = _refusal(client, relay.token, [[1, 2]])
 
@@ -126,6 +150,15 @@ def test_a_missing_or_unknown_version_is_named(client, relay, envelope) -> None:
 
     assert response.status_code == 400
     assert response.json()["field"] == "version"
+
+
+def test_a_missing_version_is_called_required(client, relay) -> None:
+    response = post(client, relay.token, gzipped({"samples": []}))
+
+    assert response.json() == {
+        "error": "version is required; this service speaks 1",
+        "field": "version",
+    }
 
 
 def test_an_unreadable_body_names_no_field(client, relay) -> None:
