@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spoguild_agent import DEFAULT_SPOOL_MAX_SAMPLES, ConfigError, load_config
+from spoguild_agent import ConfigError, load_config
 
 
 def _write(path: Path, text: str) -> Path:
@@ -43,7 +43,7 @@ def test_defaults_fill_what_the_file_leaves_out(config_file: Path) -> None:
     assert config.verify_tls is True
     assert config.ca_bundle is None
     assert config.node_process_name == "cardano-node"
-    assert config.spool_max_samples == DEFAULT_SPOOL_MAX_SAMPLES >= 10080
+    assert config.spool_max_samples == 7 * 24 * 3600 // 30  # 7 days at 30 s
     assert config.batch_size == 500
     assert config.net_exclude == ("lo", "docker*")
 
@@ -224,3 +224,30 @@ def test_the_example_config_is_valid(token_file: Path) -> None:
     assert config.interval == 60
     assert config.spool_max_samples == 10080
     assert config.verify_tls is True
+
+
+@pytest.mark.parametrize(
+    ("interval", "bound"), [("60", 10080), ("30", 20160), ("15", 40320), ("120", 10080)]
+)
+def test_the_default_spool_holds_seven_days_at_the_interval(
+    interval: str, bound: int
+) -> None:
+    env = {
+        "SPOGUILD_AGENT_SERVICE_URL": "https://x.example",
+        "SPOGUILD_AGENT_TOKEN": "t",
+    }
+
+    config = load_config(env={**env, "SPOGUILD_AGENT_INTERVAL": interval})
+
+    assert config.spool_max_samples == bound
+
+
+def test_a_configured_spool_bound_is_kept_whatever_the_interval() -> None:
+    env = {
+        "SPOGUILD_AGENT_SERVICE_URL": "https://x.example",
+        "SPOGUILD_AGENT_TOKEN": "t",
+        "SPOGUILD_AGENT_INTERVAL": "15",
+        "SPOGUILD_AGENT_SPOOL_MAX_SAMPLES": "500",
+    }
+
+    assert load_config(env=env).spool_max_samples == 500

@@ -17,11 +17,11 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ._collect_node import DEFAULT_METRICS_URL
 from ._exceptions import ConfigError
-from ._spool import DEFAULT_SPOOL_MAX_SAMPLES
+from ._spool import DEFAULT_SPOOL_MAX_SAMPLES, spool_bound_for
 from ._transport import DEFAULT_TIMEOUT
 
 __all__ = [
@@ -270,6 +270,9 @@ def load_config(
     values["token"] = _resolve_token(raw, values)
     values.pop("token_file", None)
     _resolve_node_socket(values, env)
+    if "spool_max_samples" not in values:
+        interval = values.get("interval", Config.interval)
+        values["spool_max_samples"] = spool_bound_for(cast(float, interval))
     if "service_url" not in values:
         raise ConfigError(
             "service_url",

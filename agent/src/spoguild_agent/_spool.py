@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import sqlite3
 import time
@@ -32,8 +33,16 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SPOOL_MAX_SAMPLES = 10080
+SPOOL_DAYS = 7
+"""How long an outage the spool rides out by default, at any interval."""
+DEFAULT_SPOOL_MAX_SAMPLES = SPOOL_DAYS * 24 * 60
 """Seven days of samples at the default 60 s interval."""
+
+
+def spool_bound_for(interval: float) -> int:
+    """The default bound: seven days of samples at ``interval`` seconds."""
+    return max(DEFAULT_SPOOL_MAX_SAMPLES, math.ceil(SPOOL_DAYS * 86400 / interval))
+
 
 QUARANTINE_KEEP = 100
 
