@@ -28,6 +28,7 @@ class NodeForm(forms.ModelForm[Node]):
             "pool_id",
             "interval_seconds",
             "grace_seconds",
+            "down_after_seconds",
         ]
         help_texts = {
             "name": _("How your team calls it, e.g. relay-1 (Frankfurt)."),
@@ -36,6 +37,10 @@ class NodeForm(forms.ModelForm[Node]):
                 "Seconds between the agent's samples; match `interval` in agent.toml."
             ),
             "grace_seconds": _("Extra silence tolerated before the node is late."),
+            "down_after_seconds": _(
+                "Silence after which a late node counts as down (at least two"
+                " intervals plus the grace)."
+            ),
         }
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -43,6 +48,7 @@ class NodeForm(forms.ModelForm[Node]):
         self.organization = organization
         _bound(self.fields["interval_seconds"], 10, 3600)
         _bound(self.fields["grace_seconds"], 0, 3600)
+        _bound(self.fields["down_after_seconds"], 60, 86400)
         self.fields["name"].widget.attrs["autocomplete"] = "off"
 
     def clean_name(self) -> str:

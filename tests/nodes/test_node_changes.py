@@ -21,6 +21,7 @@ def _form(node: Node, **fields: object) -> dict[str, object]:
         "pool_id": node.pool_id,
         "interval_seconds": node.interval_seconds,
         "grace_seconds": node.grace_seconds,
+        "down_after_seconds": node.down_after_seconds,
         **fields,
     }
 
@@ -35,6 +36,18 @@ def test_a_member_changes_a_node(actors, member_client):
     assert response.status_code == 302
     node.refresh_from_db()
     assert (node.name, node.interval_seconds) == ("relay-fra", 30)
+
+
+def test_a_member_sets_when_a_silent_node_counts_as_down(actors, member_client):
+    node = make_node(actors.organization, name="relay-1")
+
+    response = member_client.post(
+        _url("edit", node), _form(node, down_after_seconds=1800)
+    )
+
+    assert response.status_code == 302
+    node.refresh_from_db()
+    assert node.down_after_seconds == 1800
 
 
 def test_keeping_its_own_name_is_not_a_clash(actors, member_client):

@@ -23,6 +23,7 @@ def _form(**fields: object) -> dict[str, object]:
         "pool_id": POOL_ID,
         "interval_seconds": 30,
         "grace_seconds": 60,
+        "down_after_seconds": 600,
         **fields,
     }
 
@@ -115,6 +116,8 @@ def test_names_are_unique_within_an_organization(actors, member_client):
         ("interval_seconds", 5),
         ("interval_seconds", 7200),
         ("grace_seconds", -1),
+        ("down_after_seconds", 10),
+        ("down_after_seconds", ""),
     ],
 )
 def test_it_refuses_bad_settings(actors, member_client, field, value):
