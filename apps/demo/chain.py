@@ -33,6 +33,8 @@ POOL_COUNT = 3_000
 HISTORY_POOLS = 200
 HISTORY_EPOCHS = 20
 DEMO_TICKER = "DEMO"
+# Pool ids repeat across networks, so every lookup of a demo pool names this.
+DEMO_NETWORK = Network.MAINNET
 DEMO_HISTORY_EPOCHS = 40
 
 ADA = 1_000_000
@@ -59,21 +61,22 @@ def ensure_demo_pools(organization: Organization) -> DemoDirectory:
 
     A second run finds the pools and only makes sure of the follow.
     """
-    if not Pool.objects.filter(is_demo=True).exists():
+    demo_pools = Pool.objects.filter(network=DEMO_NETWORK, is_demo=True)
+    if not demo_pools.exists():
         created = True
         epochs = _create_directory(timezone.now())
     else:
         created, epochs = False, 0
-    demo = Pool.objects.filter(is_demo=True, ticker=DEMO_TICKER).first()
+    demo = demo_pools.filter(ticker=DEMO_TICKER).first()
     if demo is not None:
         FollowedPool.objects.get_or_create(organization=organization, pool=demo)
-    count = Pool.objects.filter(is_demo=True).count()
+    count = demo_pools.count()
     return DemoDirectory(pools=count, epochs=epochs, created=created)
 
 
 def _create_directory(now: datetime) -> int:
     rng = random.Random(SEED)
-    epoch = current_epoch(Network.MAINNET, now)
+    epoch = current_epoch(DEMO_NETWORK, now)
     stakes = [_stake(rng) for _ in range(POOL_COUNT - 1)] + [8_400_000 * ADA]
     total = sum(stakes)
     tickers = [*_tickers(rng, POOL_COUNT - 1), DEMO_TICKER]
@@ -117,13 +120,13 @@ def _pool(
     margin = _margin(rng)
     fixed_cost = rng.choices((170, 340, 345, 500, 1000), (60, 28, 4, 6, 2))[0] * ADA
     pledge = int(min(rng.lognormvariate(math.log(80_000), 1.6), 30_000_000)) * ADA
-    expected = slots.expected_blocks(Network.MAINNET, stake / total)
+    expected = slots.expected_blocks(DEMO_NETWORK, stake / total)
     age = rng.randint(12, 330)
     name = f"{rng.choice(_FIRST)} {rng.choice(_SECOND)}"
     recent_made = _poisson(rng, expected * RECENT_EPOCHS)
     recent_luck = recent_made / (expected * RECENT_EPOCHS) if expected > 0.01 else None
     return Pool(
-        network=Network.MAINNET,
+        network=DEMO_NETWORK,
         pool_id=_bech32("pool", bytes.fromhex(pool_hex)),
         pool_id_hex=pool_hex,
         ticker=ticker,
@@ -183,10 +186,9 @@ def _misfits(rng: random.Random, pools: list[Pool], epoch: int) -> None:
 
 
 def _create_history(rng: random.Random, total: int, epoch: int) -> int:
-    largest = Pool.objects.filter(is_demo=True).order_by("-live_stake")
-    chosen = list(largest[:HISTORY_POOLS]) + list(
-        Pool.objects.filter(is_demo=True, ticker=DEMO_TICKER)
-    )
+    demo_pools = Pool.objects.filter(network=DEMO_NETWORK, is_demo=True)
+    largest = demo_pools.order_by("-live_stake")
+    chosen = list(largest[:HISTORY_POOLS]) + list(demo_pools.filter(ticker=DEMO_TICKER))
     rows = []
     for pool in chosen:
         count = DEMO_HISTORY_EPOCHS if pool.ticker == DEMO_TICKER else HISTORY_EPOCHS
@@ -204,7 +206,7 @@ def _create_history(rng: random.Random, total: int, epoch: int) -> int:
 
 def _epoch(rng: random.Random, pool: Pool, number: int, total: int) -> PoolEpoch:
     stake = int((pool.live_stake or 0) * rng.uniform(0.9, 1.05))
-    expected = slots.expected_blocks(Network.MAINNET, stake / total)
+    expected = slots.expected_blocks(DEMO_NETWORK, stake / total)
     blocks = _poisson(rng, expected)
     earned = blocks * REWARD_PER_BLOCK
     fees = min(earned, pool.fixed_cost)
@@ -229,7 +231,7 @@ def _ros(
     if stake <= 0:
         return None
     earned = (
-        slots.expected_blocks(Network.MAINNET, stake / total) * luck * REWARD_PER_BLOCK
+        slots.expected_blocks(DEMO_NETWORK, stake / total) * luck * REWARD_PER_BLOCK
     )
     to_delegators = max(0.0, earned - fixed_cost) * (1 - margin)
     return (to_delegators / stake + 1) ** EPOCHS_PER_YEAR - 1

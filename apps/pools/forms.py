@@ -133,3 +133,20 @@ def parse_compared_ids(values: list[str]) -> list[str]:
             _("Not a pool id: %(ids)s.") % {"ids": ", ".join(malformed)}
         )
     return ids
+
+
+def parse_network(value: str | None) -> Network:
+    """The network a pool page or API call asks for in ``?network=``; mainnet
+    when it names none.
+
+    Raises ValidationError naming the networks there are.
+    """
+    if not value:
+        return Network.MAINNET
+    try:
+        return Network(value)
+    except ValueError:
+        raise ValidationError(
+            _("There is no network “%(network)s”; pools are on %(known)s.")
+            % {"network": value[:32], "known": ", ".join(Network.values)}
+        ) from None

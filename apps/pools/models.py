@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.chain.sources.base import MetadataCheck
@@ -25,11 +28,13 @@ class Pool(models.Model):
     (registration, relays, live pledge, metadata check) only for pools that are
     followed or were viewed recently. Amounts are lovelace; margin is a fraction.
     Derived public numbers (ROS, luck) are stored at sync time so the directory
-    can sort on them.
+    can sort on them. A bech32 pool id names no network: an operator who
+    registers the same cold key on mainnet and preprod has the same id on
+    both, so a pool is one network's row for that id.
     """
 
     network = models.CharField(max_length=16, choices=Network.choices)
-    pool_id = models.CharField(_("pool id"), max_length=64, unique=True)
+    pool_id = models.CharField(_("pool id"), max_length=64)
     pool_id_hex = models.CharField(max_length=56)
     ticker = models.CharField(max_length=16, blank=True)
     name = models.CharField(max_length=128, blank=True)
@@ -82,6 +87,14 @@ class Pool(models.Model):
 
     class Meta:
         ordering = ["network", "-live_stake", "pool_id"]
+        constraints = [
+            # The id first, so this one index also serves a lookup by id
+            # alone (which networks know a pool), besides the pages' and the
+            # sync's lookups by both.
+            models.UniqueConstraint(
+                fields=["pool_id", "network"], name="pool_id_unique_per_network"
+            ),
+        ]
         indexes = [
             # The directory's default listing: a network's pools by stake.
             models.Index(fields=["network", "-live_stake"], name="pool_network_stake"),
@@ -93,6 +106,17 @@ class Pool(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.ticker}] {self.name}" if self.ticker else self.pool_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("pools:card", args=[self.pool_id]) + self.network_query
+
+    @property
+    def network_query(self) -> str:
+        """What a link to one of the pool's pages adds to name its network;
+        nothing for mainnet, the default, so those addresses stay short."""
+        if self.network == Network.MAINNET:
+            return ""
+        return "?" + urlencode({"network": self.network})
 
     @property
     def pledge_met(self) -> bool | None:

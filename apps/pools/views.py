@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -19,11 +21,17 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from apps.networks.constants import Network
 from apps.organizations.access import current_organization, organization_for
 from apps.organizations.roles import Permission, can
 from apps.pools import actions, history
 from apps.pools.compare import comparison
-from apps.pools.forms import PAGE_SIZE, DirectoryForm, parse_compared_ids
+from apps.pools.forms import (
+    PAGE_SIZE,
+    DirectoryForm,
+    parse_compared_ids,
+    parse_network,
+)
 from apps.pools.models import FollowedPool, Pool
 from apps.pools.queries import DEFAULT_SORT, SORTS, PoolQuerySet
 from apps.pools.templatetags.ada import NEARLY_SATURATED
@@ -65,6 +73,25 @@ CSV_HEADER = [
 ]
 
 
+def on_network(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Gives the view the network ``?network=`` names, mainnet by default.
+
+    A pool id is the same on every network, so the pages of a pool name its
+    network in the query; an unknown name is a 404 that says which there are.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            network = parse_network(request.GET.get("network"))
+        except ValidationError as error:
+            context = {"error": error.messages[0]}
+            return render(request, "pools/unknown_network.html", context, status=404)
+        return view(request, *args, network=network, **kwargs)
+
+    return wrapped
+
+
 @vary_on_headers("HX-Request")
 def directory(request: HttpRequest) -> HttpResponse:
     """The searchable table of every pool; htmx asks for the results part only."""
@@ -83,6 +110,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page_query": _query(request.GET, page=None),
         "has_demo": any(pool.is_demo for pool in page),
         "filters_active": _filters_active(form),
+        "network": _directory_network(form),
     }
     template = "pools/directory.html"
     if _wants_fragment(request):
@@ -111,9 +139,10 @@ def _page(pools: PoolQuerySet, number: str | None) -> Page:
     return Page(rows, wanted, paginator)
 
 
-def card(request: HttpRequest, pool_id: str) -> HttpResponse:
+@on_network
+def card(request: HttpRequest, pool_id: str, network: Network) -> HttpResponse:
     """A pool's public card; looking at it asks the sync to keep it fresh."""
-    pool = get_object_or_404(Pool, pool_id=pool_id)
+    pool = get_object_or_404(Pool, network=network, pool_id=pool_id)
     actions.record_view(pool)
     rows = history.latest_epoch_rows(pool, history.CARD_EPOCHS)
     context = {
@@ -142,10 +171,13 @@ def _relays(relays: Any) -> list[tuple[str, Any]]:
     return rows
 
 
-def rewards_csv(request: HttpRequest, pool_id: str) -> HttpResponse:
+@on_network
+def rewards_csv(request: HttpRequest, pool_id: str, network: Network) -> HttpResponse:
     """Every epoch of the pool as CSV, amounts in lovelace, newest first."""
     pool = get_object_or_404(
-        Pool.objects.only("pool_id", "ticker", "network"), pool_id=pool_id
+        Pool.objects.only("pool_id", "ticker", "network"),
+        network=network,
+        pool_id=pool_id,
     )
     name = f"{pool.ticker or pool.pool_id}-rewards.csv".replace('"', "")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -174,18 +206,24 @@ def _csv_row(row: history.EpochRow) -> list[Any]:
     ]
 
 
-def compare(request: HttpRequest) -> HttpResponse:
-    """Up to five pools side by side; a clear error for too many or unknown ids."""
+@on_network
+def compare(request: HttpRequest, network: Network) -> HttpResponse:
+    """Up to five pools of one network side by side; a clear error for too many
+    or unknown ids."""
     if not any(request.GET.getlist("ids")):
         return render(request, "pools/compare.html", {"pools": []})
     try:
         ids = parse_compared_ids(request.GET.getlist("ids"))
     except ValidationError as error:
         return _compare_error(request, error.messages[0], 400)
-    found = {pool.pool_id: pool for pool in Pool.objects.filter(pool_id__in=ids)}
+    chosen = Pool.objects.filter(network=network, pool_id__in=ids)
+    found = {pool.pool_id: pool for pool in chosen}
     unknown = [pool_id for pool_id in ids if pool_id not in found]
     if unknown:
-        message = _("No pool has the id %(ids)s.") % {"ids": ", ".join(unknown)}
+        message = _("No %(network)s pool has the id %(ids)s.") % {
+            "network": network.value,
+            "ids": ", ".join(unknown),
+        }
         return _compare_error(request, message, 404)
     pools = [found[pool_id] for pool_id in ids]
     context = {"pools": pools, "rows": comparison(pools)}
@@ -237,9 +275,12 @@ def _severity(pool: Pool) -> int:
 
 @login_required
 @require_POST
-def follow(request: HttpRequest, org: UUID, pool_id: str) -> HttpResponse:
+@on_network
+def follow(
+    request: HttpRequest, org: UUID, pool_id: str, network: Network
+) -> HttpResponse:
     organization = organization_for(request.user, org, Permission.OPERATE)
-    pool = get_object_or_404(Pool, pool_id=pool_id)
+    pool = get_object_or_404(Pool, network=network, pool_id=pool_id)
     actions.follow(organization, pool)
     messages.success(
         request,
@@ -250,9 +291,12 @@ def follow(request: HttpRequest, org: UUID, pool_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def unfollow(request: HttpRequest, org: UUID, pool_id: str) -> HttpResponse:
+@on_network
+def unfollow(
+    request: HttpRequest, org: UUID, pool_id: str, network: Network
+) -> HttpResponse:
     organization = organization_for(request.user, org, Permission.OPERATE)
-    pool = get_object_or_404(Pool, pool_id=pool_id)
+    pool = get_object_or_404(Pool, network=network, pool_id=pool_id)
     if actions.unfollow(organization, pool):
         messages.success(
             request,
@@ -268,7 +312,7 @@ def _back(request: HttpRequest, pool: Pool) -> HttpResponse:
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect("pools:card", pool.pool_id)
+    return redirect(pool)
 
 
 def _follow_state(request: HttpRequest, pool: Pool) -> dict[str, Any] | None:
@@ -288,6 +332,11 @@ def _follow_state(request: HttpRequest, pool: Pool) -> dict[str, Any] | None:
         "following": following,
         "can_operate": can(organization.role, Permission.OPERATE),
     }
+
+
+def _directory_network(form: DirectoryForm) -> str:
+    data = form.cleaned_data if form.is_valid() else {}
+    return data.get("network") or Network.MAINNET
 
 
 def _filters_active(form: DirectoryForm) -> bool:

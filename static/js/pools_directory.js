@@ -10,10 +10,15 @@
   var tray = document.querySelector("[data-compare-tray]");
   if (!form || !results || !tray) return;
 
+  // A pool id names no network (the same one can be on mainnet and preprod),
+  // so a pick is an id on a network, and the comparison names the network.
+  var MAINNET = "mainnet";
   var chosen = load();
-  var preset = new URLSearchParams(location.search).get("compare");
-  if (preset && !find(preset) && chosen.length < MAX) {
-    chosen.push({ id: preset, ticker: preset.slice(0, 12) + "…" });
+  var address = new URLSearchParams(location.search);
+  var preset = address.get("compare");
+  var presetNetwork = address.get("network") || MAINNET;
+  if (preset && !find(preset, presetNetwork) && chosen.length < MAX) {
+    chosen.push({ id: preset, network: presetNetwork, ticker: preset.slice(0, 12) + "…" });
     save();
   }
 
@@ -30,14 +35,16 @@
     try { sessionStorage.setItem(STORE, JSON.stringify(chosen)); } catch (e) { /* private mode */ }
   }
 
-  function find(id) {
-    return chosen.filter(function (pool) { return pool.id === id; })[0];
+  function find(id, network) {
+    return chosen.filter(function (pool) {
+      return pool.id === id && (pool.network || MAINNET) === network;
+    })[0];
   }
 
   function render() {
     var boxes = results.querySelectorAll("[data-compare-pick]");
     boxes.forEach(function (box) {
-      box.checked = Boolean(find(box.value));
+      box.checked = Boolean(find(box.value, box.dataset.network || MAINNET));
       box.disabled = !box.checked && chosen.length >= MAX;
     });
     tray.hidden = chosen.length === 0;
@@ -50,10 +57,12 @@
   results.addEventListener("change", function (event) {
     var box = event.target;
     if (!box.matches || !box.matches("[data-compare-pick]")) return;
-    if (box.checked && !find(box.value) && chosen.length < MAX) {
-      chosen.push({ id: box.value, ticker: box.dataset.ticker || box.value });
+    var network = box.dataset.network || MAINNET;
+    if (box.checked && !find(box.value, network) && chosen.length < MAX) {
+      chosen.push({ id: box.value, network: network, ticker: box.dataset.ticker || box.value });
     } else if (!box.checked) {
-      chosen = chosen.filter(function (pool) { return pool.id !== box.value; });
+      var pick = find(box.value, network);
+      chosen = chosen.filter(function (pool) { return pool !== pick; });
     }
     save();
     render();
@@ -62,7 +71,12 @@
   tray.addEventListener("submit", function (event) {
     event.preventDefault();
     var ids = chosen.map(function (pool) { return pool.id; }).join(",");
-    location.assign(tray.getAttribute("action") + "?ids=" + encodeURIComponent(ids));
+    // Picks from two networks are compared on the first one's, where the
+    // page names the ids it does not have.
+    var network = chosen[0].network || MAINNET;
+    var query = "?ids=" + encodeURIComponent(ids);
+    if (network !== MAINNET) query += "&network=" + encodeURIComponent(network);
+    location.assign(tray.getAttribute("action") + query);
   });
 
   tray.querySelector("[data-compare-clear]").addEventListener("click", function () {

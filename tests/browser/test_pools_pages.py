@@ -100,6 +100,29 @@ def test_two_ticked_pools_open_side_by_side(page: Page, directory: list[Pool]) -
     expect(margin.locator("td.best")).to_contain_text("2.00%")
 
 
+def test_preprod_pools_ticked_in_its_directory_are_compared_on_preprod(
+    page: Page, directory: list[Pool]
+) -> None:
+    # Given two preprod pools, one under the id of a mainnet pool
+    make_pool("PRELO", network="preprod", pool_id=directory[0].pool_id)
+    make_pool("PREHI", network="preprod", margin=0.2)
+    page.goto("/pools/?network=preprod")
+
+    # When both are ticked and compared
+    page.get_by_label("Compare PRELO").check()
+    page.get_by_label("Compare PREHI").check()
+    page.locator("[data-compare-tray]").get_by_role("button", name="Compare").click()
+
+    # Then the comparison is of the preprod rows, and links back to them
+    expect(page).to_have_url(
+        re.compile(r"/pools/compare/\?ids=pool1.*&network=preprod")
+    )
+    table = page.get_by_test_id("compare-table")
+    table.get_by_role("link", name=re.compile("PRELO")).click()
+    expect(page).to_have_url(re.compile(r"\?network=preprod$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("PRELO")
+
+
 def test_the_directory_works_without_javascript(
     browser: Browser, live_server: LiveServer, directory: list[Pool]
 ) -> None:

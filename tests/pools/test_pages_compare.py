@@ -92,7 +92,7 @@ def test_unknown_pool_ids_are_named(pair, client) -> None:
     response = client.get(URL, {"ids": f"{pair[0].pool_id},{missing}"})
 
     assert response.status_code == 404
-    assert f"No pool has the id {missing}." in response.content.decode()
+    assert f"No mainnet pool has the id {missing}." in response.content.decode()
 
 
 def test_something_that_is_not_a_pool_id_is_refused(db, client) -> None:

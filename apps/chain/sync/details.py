@@ -141,6 +141,12 @@ def sync_pool(source: ChainSource, pool: Pool, now: datetime | None = None) -> b
     An error about this pool alone is stored on it and the run goes on; a
     stopped or struggling source ends the run (the error is raised).
     """
+    # A pool id names no network: asked of another network's source, it could
+    # read a different pool's registration, history and blocks into this one.
+    if pool.network != source.network:
+        raise ValueError(
+            f"{pool.pool_id} is on {pool.network}; the source reads {source.network}."
+        )
     return _sync_pool(source, pool, Moment.of(source, now or timezone.now()))
 
 

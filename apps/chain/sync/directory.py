@@ -103,7 +103,9 @@ def sync_directory(source: ChainSource, now: datetime | None = None) -> Director
             pools,
             batch_size=BATCH_SIZE,
             update_conflicts=True,
-            unique_fields=["pool_id"],
+            # A pool id names no network: the same one can be on mainnet
+            # and preprod, each its own row.
+            unique_fields=["network", "pool_id"],
             update_fields=_UPDATED,
         )
         retired = _retire_unlisted(network, now, len(listing), previously_listed)

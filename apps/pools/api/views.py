@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError as FormError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -16,14 +17,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from apps.networks.constants import Network
 from apps.pools.api.serializers import (
     PoolDetailSerializer,
     PoolEpochSerializer,
     PoolSerializer,
 )
-from apps.pools.forms import DirectoryForm
+from apps.pools.forms import DirectoryForm, parse_network
 from apps.pools.history import epoch_rows
 from apps.pools.models import Pool
+
+# A pool id names no network: the same id can be registered on mainnet and
+# preprod, so one pool's endpoints take the network as a query parameter.
+NETWORK_PARAMETER = OpenApiParameter(
+    "network",
+    OpenApiTypes.STR,
+    enum=Network.values,
+    default=Network.MAINNET.value,
+    description=(
+        "The network the pool is registered on; the same pool id can be on "
+        "several. An unknown network is a 400."
+    ),
+)
 
 
 class PoolPagination(LimitOffsetPagination):
@@ -59,7 +74,9 @@ def _directory_parameters() -> list[OpenApiParameter]:
         ),
         parameters=_directory_parameters(),
     ),
-    retrieve=extend_schema(summary="One pool's public numbers"),
+    retrieve=extend_schema(
+        summary="One pool's public numbers", parameters=[NETWORK_PARAMETER]
+    ),
 )
 class PoolViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Pool]
@@ -79,11 +96,17 @@ class PoolViewSet(
 
     def get_queryset(self) -> Any:
         if self.action != "list":
-            return Pool.objects.all()
+            return Pool.objects.filter(network=self._network())
         form = DirectoryForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         return form.apply(Pool.objects.for_directory())
+
+    def _network(self) -> Network:
+        try:
+            return parse_network(self.request.query_params.get("network"))
+        except FormError as error:
+            raise ValidationError({"network": error.messages}) from None
 
     def get_serializer_class(self) -> Any:
         if self.action == "retrieve":
@@ -94,6 +117,7 @@ class PoolViewSet(
 
     @extend_schema(
         summary="A pool's epochs, newest first",
+        parameters=[NETWORK_PARAMETER],
         responses=PoolEpochSerializer(many=True),
     )
     @action(detail=True)

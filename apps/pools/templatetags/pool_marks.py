@@ -105,19 +105,23 @@ def directory_row(pool: Any, directory_url: str, compare: str) -> SafeString:
     a fraction of the same markup as template code. The header row in
     ``pools/_directory_results.html`` lists the columns in the same order. The
     texts that come from the chain (ticker, name, pool id) are escaped; the
-    numbers are written by this module's own formatters.
+    numbers are written by this module's own formatters. A pool off mainnet
+    is linked with its network, since a pool id names none.
     """
     pool_id = escape(pool.pool_id)
+    network = escape(pool.network)
+    card = f"{escape(directory_url)}{pool_id}/{escape(pool.network_query)}"
     label = escape(pool.ticker or pool.pool_id)
     name = escape(pool.name or pool.pool_id)
     return mark_safe(
         "<tr>"
         f'<td class="pick"><input type="checkbox" name="ids" value="{pool_id}" '
         f'form="compare-form" id="pick-{pool_id}" data-compare-pick '
+        f'data-network="{network}" '
         f'data-ticker="{escape((pool.ticker or pool.pool_id)[:12])}">'
         f'<label for="pick-{pool_id}" class="visually-hidden">'
         f"{escape(compare)} {label}</label></td>"
-        f'<th scope="row" class="pool"><a href="{escape(directory_url)}{pool_id}/">'
+        f'<th scope="row" class="pool"><a href="{card}">'
         f'<span class="ticker">{escape(pool.ticker) or UNKNOWN}</span> '
         f'<span class="name">{name}</span></a>{_row_tags(pool)}</th>'
         f'<td class="num">{_stake(pool)}</td>'
