@@ -345,7 +345,7 @@ def _check_object(value: Any, spec: dict[str, Any], path: str, depth: int) -> No
             continue
         if known is None and _UNSTORABLE.search(key):
             # The key itself cannot go into the answer as it is: escaped.
-            message = f"the key {ascii(key)} holds an unstorable character"
+            message = f"the key {key!a} holds an unstorable character"
             raise IntakeError(message, field=path)
         _check(item, known, f"{path}.{key}", depth + 1)
 
