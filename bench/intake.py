@@ -321,7 +321,12 @@ def _intake_plans(tokens: list[str]) -> list[list[tuple[str, str, bytes, dict]]]
 
 
 def main() -> bool:
-    with running_service(AGENTS) as service:
+    return measure("intake", app="spoguild.wsgi")
+
+
+def measure(name: str, app: str) -> bool:
+    """``/ping``, then the intake, with gunicorn serving ``app``; records ``name``."""
+    with running_service(AGENTS, app=app) as service:
         ping = drive(service, _ping_plans())
         intake = drive(service, _intake_plans(service.tokens))
         stored = stored_samples()
@@ -348,7 +353,7 @@ def main() -> bool:
         and intake["failures"] == 0
         and stored >= accepted
     )
-    record("intake", figures, targets, passed)
+    record(name, figures, targets, passed)
     return passed
 
 

@@ -11,40 +11,11 @@ PostgreSQL, Redis and the clients share the same cores.
 
 from __future__ import annotations
 
-import os
-
 from bench import intake
-from bench.results import record
 
 
 def main() -> bool:
-    with intake.running_service(intake.AGENTS, app="bench._floor_app:application") as s:
-        ping = intake.drive(s, intake._ping_plans())
-        floor = intake.drive(s, intake._intake_plans(s.tokens))
-        stored = intake.stored_samples()
-
-    figures = {
-        "workers": intake.WORKERS,
-        "clients": intake.CLIENTS,
-        "floor": floor,
-        "ping": ping,
-        "floor_vs_ping": round(floor["requests_per_s"] / ping["requests_per_s"], 2),
-        "samples_stored": stored,
-        "machine_cpus": os.cpu_count(),
-    }
-    targets = {
-        "floor_requests_per_s": ">= 300",
-        "floor_vs_ping": ">= 0.5",
-        "failures": "0",
-    }
-    passed = (
-        floor["requests_per_s"] >= 300
-        and figures["floor_vs_ping"] >= 0.5
-        and floor["failures"] == 0
-        and stored >= floor["statuses"].get("200", 0)
-    )
-    record("intake_floor", figures, targets, passed)
-    return passed
+    return intake.measure("intake_floor", app="bench._floor_app:application")
 
 
 if __name__ == "__main__":
