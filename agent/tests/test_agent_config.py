@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spoguild_agent import ConfigError, load_config
+from spoguild_agent import Config, ConfigError, load_config
 
 
 def _write(path: Path, text: str) -> Path:
@@ -43,7 +43,7 @@ def test_defaults_fill_what_the_file_leaves_out(config_file: Path) -> None:
     assert config.verify_tls is True
     assert config.ca_bundle is None
     assert config.node_process_name == "cardano-node"
-    assert config.spool_max_samples == 7 * 24 * 3600 // 30  # 7 days at 30 s
+    assert config.spool_bound == 7 * 24 * 3600 // 30  # 7 days at 30 s
     assert config.batch_size == 500
     assert config.net_exclude == ("lo", "docker*")
 
@@ -222,7 +222,7 @@ def test_the_example_config_is_valid(token_file: Path) -> None:
     config = load_config(example, env={}, overrides={"token_file": str(token_file)})
 
     assert config.interval == 60
-    assert config.spool_max_samples == 10080
+    assert config.spool_bound == 10080
     assert config.verify_tls is True
 
 
@@ -239,7 +239,7 @@ def test_the_default_spool_holds_seven_days_at_the_interval(
 
     config = load_config(env={**env, "SPOGUILD_AGENT_INTERVAL": interval})
 
-    assert config.spool_max_samples == bound
+    assert config.spool_bound == bound
 
 
 def test_a_configured_spool_bound_is_kept_whatever_the_interval() -> None:
@@ -250,4 +250,10 @@ def test_a_configured_spool_bound_is_kept_whatever_the_interval() -> None:
         "SPOGUILD_AGENT_SPOOL_MAX_SAMPLES": "500",
     }
 
-    assert load_config(env=env).spool_max_samples == 500
+    assert load_config(env=env).spool_bound == 500
+
+
+def test_a_config_built_in_code_gets_the_same_default_bound() -> None:
+    config = Config(service_url="https://x.example", token="t", interval=30)
+
+    assert config.spool_bound == 20160

@@ -94,9 +94,7 @@ class Agent:
             verify=config.verify_tls, ca_bundle=config.ca_bundle
         )
         self._owns_spool = spool is None
-        self.spool = spool or Spool(
-            config.spool_path, max_samples=config.spool_max_samples
-        )
+        self.spool = spool or Spool(config.spool_path, max_samples=config.spool_bound)
         self._host = host or host_collector(config, self.spool)
         sender = Sender(
             config.service_url, config.token, self._transport, timeout=config.timeout

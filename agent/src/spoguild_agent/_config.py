@@ -17,11 +17,11 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from ._collect_node import DEFAULT_METRICS_URL
 from ._exceptions import ConfigError
-from ._spool import DEFAULT_SPOOL_MAX_SAMPLES, spool_bound_for
+from ._spool import spool_bound_for
 from ._transport import DEFAULT_TIMEOUT
 
 __all__ = [
@@ -49,7 +49,8 @@ class Config:
     interval: float = 60.0
     timeout: float = DEFAULT_TIMEOUT
     spool_path: str = DEFAULT_SPOOL_PATH
-    spool_max_samples: int = DEFAULT_SPOOL_MAX_SAMPLES
+    spool_max_samples: int | None = None
+    """The spool's bound; None keeps at least seven days at ``interval``."""
     batch_size: int = 500
     verify_tls: bool = True
     ca_bundle: str | None = None
@@ -64,6 +65,11 @@ class Config:
     cardano_cli: str = "cardano-cli"
     node_socket: str | None = None
     network: str | int = "mainnet"
+
+    @property
+    def spool_bound(self) -> int:
+        """How many samples the spool keeps before it drops the oldest."""
+        return self.spool_max_samples or spool_bound_for(self.interval)
 
 
 # Parsers take a TOML value or a string from the environment or a flag and
@@ -270,9 +276,6 @@ def load_config(
     values["token"] = _resolve_token(raw, values)
     values.pop("token_file", None)
     _resolve_node_socket(values, env)
-    if "spool_max_samples" not in values:
-        interval = values.get("interval", Config.interval)
-        values["spool_max_samples"] = spool_bound_for(cast(float, interval))
     if "service_url" not in values:
         raise ConfigError(
             "service_url",

@@ -40,7 +40,11 @@ DEFAULT_SPOOL_MAX_SAMPLES = SPOOL_DAYS * 24 * 60
 
 
 def spool_bound_for(interval: float) -> int:
-    """The default bound: seven days of samples at ``interval`` seconds."""
+    """The default bound: at least seven days of samples at ``interval`` seconds.
+
+    Never below the bound of the default 60 s interval, so a slow interval
+    keeps more than seven days rather than a handful of samples.
+    """
     return max(DEFAULT_SPOOL_MAX_SAMPLES, math.ceil(SPOOL_DAYS * 86400 / interval))
 
 
