@@ -145,9 +145,6 @@ check_options() {
     if [ ! -e "$CONFIG" ] && [ -z "$service_url" ]; then
         usage_error "--service-url is needed to write $CONFIG"
     fi
-    if [ -n "$config_flags" ] && [ -z "$service_url" ]; then
-        usage_error "a new $CONFIG from${config_flags} needs --service-url too"
-    fi
 }
 
 # --- Checks before anything is written ---------------------------------------
@@ -266,7 +263,7 @@ write_private() {
 config_text() {
     cat <<TOML
 # Written by agent/install.sh; running it again with --service-url, --interval,
-# --metrics-url or --node-port replaces this file and keeps it as agent.toml.bak.
+# --metrics-url or --node-port sets those keys and keeps every other line.
 # Every setting: agent/spoguild-agent.example.toml.
 service_url = "$service_url"
 token_file = "$TOKEN_FILE"
@@ -286,18 +283,43 @@ write_config() {
         say "$CONFIG: kept"
         return
     fi
-    if [ -e "$CONFIG" ] && config_text | cmp -s - "$CONFIG"; then
-        say "$CONFIG: kept, already as given"
-        return
-    fi
     if [ -e "$CONFIG" ]; then
-        cp -p "$CONFIG" "$CONFIG.bak"
-        config_text | write_private "$CONFIG"
-        say "$CONFIG: replaced; the old one is $CONFIG.bak"
+        update_config
         return
     fi
     config_text | write_private "$CONFIG"
     say "$CONFIG: written"
+}
+
+# An existing file gets only the settings given as flags: lines the operator
+# added by hand (node_ports, disk_exclude, opcert_file...) stay as they are.
+update_config() {
+    set_key service_url "${service_url:+\"$service_url\"}" <"$CONFIG" |
+        set_key metrics_url "${metrics_url:+\"$metrics_url\"}" |
+        set_key interval "$interval" |
+        set_key node_ports "${node_ports:+[$node_ports]}" |
+        write_private "$CONFIG.next"
+    if cmp -s "$CONFIG.next" "$CONFIG"; then
+        rm -f "$CONFIG.next"
+        say "$CONFIG: kept, already as given"
+        return
+    fi
+    cp -p "$CONFIG" "$CONFIG.bak"
+    mv -f "$CONFIG.next" "$CONFIG"
+    say "$CONFIG: updated$config_flags; the old one is $CONFIG.bak"
+}
+
+# Copies the TOML on stdin with KEY set to VALUE: on its own line where it has
+# one, else added at the end. An empty VALUE leaves the text as it is.
+set_key() {
+    if [ -z "$2" ]; then
+        cat
+        return
+    fi
+    awk -v key="$1" -v value="$2" '
+        $0 ~ "^" key "[ \t]*=" { if (!done) print key " = " value; done = 1; next }
+        { print }
+        END { if (!done) print key " = " value }'
 }
 
 write_token() {

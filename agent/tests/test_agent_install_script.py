@@ -273,7 +273,27 @@ def test_a_rerun_keeps_the_config_and_token_and_restarts_the_agent(
     assert ["daemon-reload"] not in machine.calls("systemctl")
 
 
-def test_new_settings_replace_the_config_and_keep_the_old_one(
+def test_the_page_command_again_keeps_settings_added_by_hand(
+    machine: Machine, page_command: list[str]
+) -> None:
+    # Given an installed agent whose operator added settings by hand
+    assert machine.install(*page_command, stdin=TOKEN + "\n").returncode == 0
+    config = machine.config_dir / "agent.toml"
+    config.write_text(config.read_text() + 'disk_exclude = ["/boot*"]\n')
+
+    # When the page's command runs again with another interval, to upgrade
+    args = [*page_command[:3], "45", *page_command[4:]]
+    result = machine.install(*args)
+
+    # Then only the interval changed, and the hand-written line is still there
+    assert result.returncode == 0, result.stderr
+    settings = tomllib.loads(config.read_text())
+    assert settings["interval"] == 45
+    assert settings["disk_exclude"] == ["/boot*"]
+    assert "updated" in result.stdout
+
+
+def test_new_settings_update_the_config_and_keep_the_old_one(
     machine: Machine, page_command: list[str]
 ) -> None:
     # Given an installed agent sampling every 30 s
