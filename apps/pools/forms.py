@@ -90,10 +90,16 @@ class DirectoryForm(forms.Form):
             )
         return data
 
+    @property
+    def listed_network(self) -> str:
+        """The network listed: the one asked for, else mainnet."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("network") or Network.MAINNET
+
     def apply(self, pools: PoolQuerySet) -> PoolQuerySet:
         """The pools matching the cleaned query, in its order."""
         data = self.cleaned_data
-        pools = pools.listed().on_network(data.get("network") or Network.MAINNET)
+        pools = pools.listed().on_network(self.listed_network)
         pools = pools.search(data.get("q") or "")
         pools = pools.saturation_between(
             _fraction(data.get("sat_min")), _fraction(data.get("sat_max"))

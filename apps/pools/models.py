@@ -114,9 +114,15 @@ class Pool(models.Model):
     def network_query(self) -> str:
         """What a link to one of the pool's pages adds to name its network;
         nothing for mainnet, the default, so those addresses stay short."""
+        return f"?{self.network_param}" if self.network_param else ""
+
+    @property
+    def network_param(self) -> str:
+        """``network=<name>`` for a query that has other parameters, or nothing
+        for mainnet."""
         if self.network == Network.MAINNET:
             return ""
-        return "?" + urlencode({"network": self.network})
+        return urlencode({"network": self.network})
 
     @property
     def pledge_met(self) -> bool | None:

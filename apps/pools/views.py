@@ -110,7 +110,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page_query": _query(request.GET, page=None),
         "has_demo": any(pool.is_demo for pool in page),
         "filters_active": _filters_active(form),
-        "network": _directory_network(form),
+        "network": form.listed_network,
     }
     template = "pools/directory.html"
     if _wants_fragment(request):
@@ -332,11 +332,6 @@ def _follow_state(request: HttpRequest, pool: Pool) -> dict[str, Any] | None:
         "following": following,
         "can_operate": can(organization.role, Permission.OPERATE),
     }
-
-
-def _directory_network(form: DirectoryForm) -> str:
-    data = form.cleaned_data if form.is_valid() else {}
-    return data.get("network") or Network.MAINNET
 
 
 def _filters_active(form: DirectoryForm) -> bool:
