@@ -15,10 +15,9 @@ from apps.apikeys.forms import ApiKeyForm
 from apps.apikeys.models import ApiKey
 from apps.organizations.access import organization_for
 from apps.organizations.roles import Permission, can
+from spoguild import shown_once
 
-# The new key's plaintext waits in the session for exactly one page view, so
-# the page can be reloaded without creating a second key (post/redirect/get).
-NEW_KEY_SESSION = "new_api_key"
+NEW_KEY = "new_api_key"
 
 
 @login_required
@@ -35,14 +34,14 @@ def api_keys(request: HttpRequest, org: UUID) -> HttpResponse:
             form.cleaned_data["name"],
             form.cleaned_data["scope"],
         )
-        request.session[NEW_KEY_SESSION] = {"id": str(key.public_id), "key": plaintext}
+        shown_once.keep(request, NEW_KEY, {"id": str(key.public_id), "key": plaintext})
         return redirect("apikeys:list", organization.public_id)
     keys = (
         ApiKey.objects.for_user(request.user)
         .filter(organization=organization)
         .select_related("created_by")
     )
-    created = request.session.pop(NEW_KEY_SESSION, None)
+    created = shown_once.take(request, NEW_KEY)
     created_key = next(
         (key for key in keys if created and str(key.public_id) == created["id"]), None
     )

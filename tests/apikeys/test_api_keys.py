@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.apikeys.models import ApiKey, Scope
-from spoguild import tokens
+from spoguild import shown_once, tokens
 from tests.factories import make_api_key
 
 
@@ -30,6 +31,40 @@ def test_a_created_key_is_shown_once_and_stored_only_as_a_hash(
     assert plaintext.encode() not in again.content
     assert key.prefix.encode() in again.content
     assert key.digest == tokens.digest(plaintext)
+
+
+def test_a_new_key_never_reaches_the_session_store(actors, owner_client) -> None:
+    # Sessions live in the database and its backups; the key must not.
+    url = reverse("apikeys:list", args=[actors.organization.public_id])
+
+    owner_client.post(url, {"name": "grafana", "scope": "read"})
+    waiting = [session.get_decoded() for session in Session.objects.all()]
+    shown = owner_client.get(url)
+
+    plaintext = shown.context["created_plaintext"]
+    assert plaintext.startswith("sgk_")
+    assert waiting
+    assert all(plaintext not in str(data) for data in waiting)
+
+
+def test_a_new_key_waits_at_most_five_minutes_to_be_shown(
+    actors, owner_client, monkeypatch
+) -> None:
+    url = reverse("apikeys:list", args=[actors.organization.public_id])
+    kept: list[dict] = []
+    real_set = shown_once.cache.set
+
+    def spy(key, value, timeout):
+        kept.append({"value": value, "timeout": timeout})
+        real_set(key, value, timeout=timeout)
+
+    monkeypatch.setattr(shown_once.cache, "set", spy)
+
+    owner_client.post(url, {"name": "grafana", "scope": "read"})
+
+    [entry] = kept
+    assert entry["value"]["key"].startswith("sgk_")
+    assert entry["timeout"] == shown_once.KEPT_FOR_SECONDS == 300
 
 
 def test_a_member_cannot_create_keys(actors, member_client) -> None:
