@@ -50,7 +50,7 @@ def api_keys(request: HttpRequest, org: UUID) -> HttpResponse:
         "keys": keys,
         "form": form if manage else None,
         "created_key": created_key,
-        "created_plaintext": created["key"] if created_key else None,
+        "created_plaintext": created["key"] if created and created_key else None,
     }
     return render(request, "apikeys/api_keys.html", context)
 
