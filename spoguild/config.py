@@ -23,7 +23,8 @@ _List = list
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_VERSION = re.compile(r"\d+\.\d+\.\d+")
+# Some cardano-node releases have two numbers ("10.2"), most have three.
+_VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?")
 
 
 class Env:
@@ -87,7 +88,7 @@ class Env:
         return number
 
     def version(self, name: _Str, default: _Str) -> _Str:
-        """A release number such as 10.7.0: three dot-separated integers."""
+        """A release number such as 10.7.0 or 10.2: two or three integers."""
         value = self.raw(name) or default
         if not _VERSION.fullmatch(value):
             raise ImproperlyConfigured(

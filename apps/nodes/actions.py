@@ -38,6 +38,17 @@ def create_node(organization: Organization, **fields: Any) -> tuple[Node, str]:
     return node, plaintext
 
 
+def change_node(node: Node, **fields: Any) -> None:
+    """Saves the given fields of the node, and only those.
+
+    The intake writes ``last_refusal`` on its own at any moment: saving
+    every field of a node read before would undo a refusal noted since.
+    """
+    for name, value in fields.items():
+        setattr(node, name, value)
+    node.save(update_fields=[*fields, "updated_at"])
+
+
 def rotate_agent_token(node: Node) -> str:
     """Replaces the node's token; the old one stops working at once."""
     plaintext = _set_token(node)
@@ -75,12 +86,6 @@ def authenticate_agent(plaintext: str) -> AgentNode | None:
         return None
     # SQLite hands the uuid back as hex text, PostgreSQL as a UUID.
     return AgentNode(pk=row[0], public_id=uuid.UUID(str(row[1])), network=row[2])
-
-
-def find_node_by_token(plaintext: str) -> Node | None:
-    """The whole node a presented agent token belongs to, or None."""
-    agent = authenticate_agent(plaintext)
-    return None if agent is None else Node.objects.get(pk=agent.pk)
 
 
 def _set_token(node: Node) -> str:

@@ -19,13 +19,14 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 
 from apps.nodes.models import Node
+from apps.samples.metrics import fullest_disk
 from apps.samples.models import Resolution, Rollup
 
 WINDOW = timedelta(hours=24)
 MIN_HOURLY_BUCKETS = 6
 # A node with fewer hourly buckets is new or was away most of the day; its
 # 5-minute buckets of the last hours stand in. Six hours covers what such a
-# node sent lately and keeps the overview's query at ~100 rows a node.
+# node sent lately in ~70 rows; only such nodes read them.
 FALLBACK_WINDOW = timedelta(hours=6)
 # Two points two minutes apart make a line too; a trend needs some hours.
 MIN_SPAN = timedelta(hours=2)
@@ -40,32 +41,35 @@ CRITICAL_DAYS = 2
 
 @dataclass(frozen=True)
 class FullestDisk:
-    """The newest sample's fullest disk, for turning points into bytes."""
+    """The disk the newest sample's ``disk_percent`` comes from.
+
+    An agent may leave out the byte counts: the disk is still the one the
+    percent belongs to, it just cannot be turned into bytes.
+    """
 
     mountpoint: str
-    used_bytes: int
-    free_bytes: int
+    used_bytes: int | None
+    free_bytes: int | None
 
     @classmethod
     def of(cls, data: dict[str, Any] | None) -> FullestDisk | None:
-        """The entry of ``data["host"]["disks"]`` with the highest percent."""
         host = (data or {}).get("host") or {}
-        disks = [
-            disk
-            for disk in host.get("disks") or []
-            if isinstance(disk, dict)
-            and disk.get("percent") is not None
-            and disk.get("used_bytes") is not None
-            and disk.get("free_bytes") is not None
-        ]
-        if not disks:
+        disk = fullest_disk(host.get("disks"))
+        if disk is None:
             return None
-        fullest = max(disks, key=lambda disk: disk["percent"])
         return cls(
-            mountpoint=fullest.get("mountpoint") or "",
-            used_bytes=int(fullest["used_bytes"]),
-            free_bytes=int(fullest["free_bytes"]),
+            mountpoint=disk.get("mountpoint") or "",
+            used_bytes=disk.get("used_bytes"),
+            free_bytes=disk.get("free_bytes"),
         )
+
+    @property
+    def usable_bytes(self) -> int | None:
+        # psutil's percent is used / (used + free): the reserved blocks of
+        # ext4 count in neither, so a point is a hundredth of used + free.
+        if self.used_bytes is None or self.free_bytes is None:
+            return None
+        return self.used_bytes + self.free_bytes
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,6 @@ class DiskOutlook:
     points_per_day: float  # negative while the disk empties
     span: timedelta  # the history the line was fitted to
     ts: datetime  # the newest sample, where the forecast starts
-    disk: FullestDisk | None = None
 
     @property
     def growing(self) -> bool:
@@ -103,24 +106,21 @@ class DiskOutlook:
         return None if left is None else self.ts + left
 
     @property
-    def bytes_per_day(self) -> float | None:
-        # psutil's percent is used / (used + free): the reserved blocks of
-        # ext4 count in neither, so a point is a hundredth of used + free.
-        if self.disk is None:
-            return None
-        usable = self.disk.used_bytes + self.disk.free_bytes
-        return self.points_per_day / 100 * usable
-
-    @property
-    def bytes_left(self) -> int | None:
-        return None if self.disk is None else self.disk.free_bytes
-
-    @property
     def level(self) -> str:
         days = self.days_left
         if days is None or days > WARNING_DAYS:
             return "ok"
         return "critical" if days <= CRITICAL_DAYS else "warning"
+
+
+def bytes_per_day(
+    outlook: DiskOutlook | None, disk: FullestDisk | None
+) -> float | None:
+    """The outlook's growth in bytes a day, when the disk reports its size."""
+    usable = disk.usable_bytes if disk else None
+    if outlook is None or usable is None:
+        return None
+    return outlook.points_per_day / 100 * usable
 
 
 def slope(points: Sequence[tuple[float, float]]) -> float:
@@ -161,7 +161,6 @@ def outlook(
     percent: float | None,
     ts: datetime | None,
     now: datetime,
-    disk: FullestDisk | None = None,
 ) -> DiskOutlook | None:
     """The outlook from a node's recent buckets and its newest sample.
 
@@ -181,43 +180,48 @@ def outlook(
         points_per_day=per_second * 86_400,
         span=span,
         ts=ts,
-        disk=disk,
     )
 
 
 def forecasts(
-    nodes: Iterable[Node], now: datetime | None = None, *, with_bytes: bool = False
+    nodes: Iterable[Node], now: datetime | None = None
 ) -> dict[int, DiskOutlook]:
-    """Each node's outlook by node id, read in one query whatever their number.
+    """Each node's outlook by node id, in two queries whatever their number.
 
-    Nodes come with their ``state``. Bytes need the newest sample's JSON,
-    which the overview leaves unread: it asks for percentages only.
+    Nodes come with their ``state``. The second query, for 5-minute
+    buckets, runs only when some node has too few hourly ones.
     """
     now = now or timezone.now()
-    nodes = list(nodes)
-    since = {
-        Resolution.HOUR.value: now - WINDOW,
-        Resolution.FIVE_MINUTES.value: now - FALLBACK_WINDOW,
-    }
-    rows = (
-        Rollup.objects.recent([node.pk for node in nodes], since)
-        .filter(disk_percent_avg__isnull=False)
-        .values_list("node_id", "resolution", "bucket_start", "disk_percent_avg")
-    )
-    by_node: dict[int, list[Bucket]] = defaultdict(list)
-    for node_id, *bucket in rows:
-        by_node[node_id].append(Bucket(*bucket))
+    reporting = [node for node in nodes if getattr(node, "state", None) is not None]
+    by_node = _buckets(reporting, Resolution.HOUR, now - WINDOW)
+    short = [node for node in reporting if len(by_node[node.pk]) < MIN_HOURLY_BUCKETS]
+    if short:
+        recent = _buckets(short, Resolution.FIVE_MINUTES, now - FALLBACK_WINDOW)
+        for node in short:
+            by_node[node.pk] += recent[node.pk]
 
     found = {}
-    for node in nodes:
-        state = getattr(node, "state", None)
-        if state is None:
-            continue
-        disk = FullestDisk.of(state.data) if with_bytes else None
-        result = outlook(by_node[node.pk], state.disk_percent, state.ts, now, disk)
+    for node in reporting:
+        state = node.state
+        result = outlook(by_node[node.pk], state.disk_percent, state.ts, now)
         if result is not None:
             found[node.pk] = result
     return found
+
+
+def _buckets(
+    nodes: list[Node], resolution: Resolution, since: datetime
+) -> defaultdict[int, list[Bucket]]:
+    """The nodes' disk buckets of one resolution newer than ``since``."""
+    rows = (
+        Rollup.objects.recent([node.pk for node in nodes], {resolution.value: since})
+        .filter(disk_percent_avg__isnull=False)
+        .values_list("node_id", "resolution", "bucket_start", "disk_percent_avg")
+    )
+    by_node: defaultdict[int, list[Bucket]] = defaultdict(list)
+    for node_id, *bucket in rows:
+        by_node[node_id].append(Bucket(*bucket))
+    return by_node
 
 
 def _chosen(buckets: Iterable[Bucket]) -> list[Bucket]:

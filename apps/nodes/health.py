@@ -16,14 +16,16 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.networks.constants import params
 from apps.networks.slots import datetime_to_slot, kes_expiry
 from apps.nodes.disk import DiskOutlook, FullestDisk, forecasts
 from apps.nodes.forging import ForgeCounters
 from apps.nodes.models import Node, NodeRole, NodeStatus
-from apps.nodes.opcert import OpcertCounter
+from apps.nodes.opcert import OpcertCounter, check_error
 from apps.nodes.releases import VersionLevel, VersionStatus, version_status
 from apps.organizations.models import Organization
 
@@ -51,8 +53,24 @@ _VERSION_LEVELS = {
 }
 
 
+class ForgeProblem(models.TextChoices):
+    """Why a block producer cannot make blocks; each one is critical."""
+
+    FORGING_OFF = "forging_off", _("forging off")
+    COULD_NOT_FORGE = "could_not_forge", _("could not forge")
+    OPCERT_REJECTED = "opcert_rejected", _("op-cert rejected")
+
+
 @dataclass(frozen=True)
 class KesOutlook:
+    """A KES key's outlook at a moment: whole periods and days left, expiry.
+
+    ``remaining_periods`` counts at that moment, not at the sample: the
+    sample's count less the periods that began since. The level follows it,
+    so a producer silent since its key ran out shows expired, not its last
+    report's figure.
+    """
+
     remaining_periods: int
     days_left: float
     expires_at: datetime
@@ -76,25 +94,31 @@ def kes_outlook(
 
     The expiry subtracts the part of the current period already used, taken
     at the wall-clock slot of the sample's own time: that is the slot the
-    node's KES period follows, even when its tip lags. Days left run from
-    ``now`` (the sample's time when not given) to that expiry, so a node that
-    stopped reporting days ago does not keep its old figure.
+    node's KES period follows, even when its tip lags. Days and periods left
+    run from ``now`` (the sample's time when not given) to that expiry, so a
+    node that stopped reporting days ago does not keep its old figure.
 
     A count above what any key can hold is a broken report, not an outlook:
     it gives None rather than a date centuries away (or past year 9999).
     """
     if remaining_periods is None or ts is None:
         return None
-    if remaining_periods > params(network).max_kes_evolutions:
+    p = params(network)
+    if remaining_periods > p.max_kes_evolutions:
         return None
 
     remaining = max(0, remaining_periods)
     slot = datetime_to_slot(network, ts)
     expires_at = kes_expiry(network, slot, remaining, ts)
-    days_left = (expires_at - (now or ts)) / timedelta(days=1)
+    left = expires_at - (now or ts)
+    # The expiry falls on a period boundary, so the periods left at ``now``
+    # are the time left in whole periods, rounded up; never more than the
+    # sample said, should ``now`` come before it.
+    period = p.slots_per_kes_period * p.slot_length
+    periods_left = max(0, -(-left // period))
     return KesOutlook(
-        remaining_periods=remaining,
-        days_left=max(0.0, days_left),
+        remaining_periods=min(remaining, periods_left),
+        days_left=max(0.0, left / timedelta(days=1)),
         expires_at=expires_at,
     )
 
@@ -163,22 +187,63 @@ class NodeHealth:
     def attention(self) -> str:
         """The worst of what the newest sample says, "ok" when nothing does.
 
-        Only what the overview shows counts (sync, KES, disk, version): the
-        forge and op-cert counters live in the sample's JSON, which lists do
-        not load.
+        Only what the overview shows counts: sync, KES, disk, version, and a
+        producer that cannot make blocks. A block lost in a slot battle or a
+        failed op-cert check shows on the node page only: lists do not load
+        the sample's JSON.
         """
         if self.state is None:
             return "ok"
         found = [
+            self.sync_level,
             self.kes.level if self.kes else "ok",
             self.disk.level if self.disk else "ok",
             _VERSION_LEVELS.get(self.version_status.level, "ok"),
+            "critical" if self.forge_problem else "ok",
         ]
-        if not self.state.node_reachable:
-            found.append("critical")
-        elif (self.state.tip_lag_slots or 0) >= SYNC_WARNING_SLOTS:
-            found.append("warning")
         return max(found, key=LEVELS.index)
+
+    @property
+    def sync_level(self) -> str:
+        """critical when the node's metrics are unreachable, warning when behind."""
+        if self.state is None:
+            return "ok"
+        if not self.state.node_reachable:
+            return "critical"
+        if (self.state.tip_lag_slots or 0) >= SYNC_WARNING_SLOTS:
+            return "warning"
+        return "ok"
+
+    @property
+    def sync_warning_slots(self) -> int:
+        """The slots behind from which a node is out of sync, for the pages."""
+        return SYNC_WARNING_SLOTS
+
+    @cached_property
+    def forge_problem(self) -> ForgeProblem | None:
+        """Why a block producer cannot make blocks, None when nothing says so.
+
+        Judged as the node page judges the sample's JSON, but from the state
+        row's own columns, which the overview loads: forging off, a leader
+        slot the node could not forge in since it started, or an op-cert
+        counter the chain refuses.
+        """
+        state = self.state
+        if state is None or not self.is_block_producer:
+            return None
+        if state.forging_enabled is False:
+            return ForgeProblem.FORGING_OFF
+        if (state.could_not_forge or 0) > 0:
+            return ForgeProblem.COULD_NOT_FORGE
+        opcert = OpcertCounter.of(
+            {
+                "opcert_counter": state.opcert_counter,
+                "opcert_counter_on_chain": state.opcert_counter_on_chain,
+            }
+        )
+        if opcert is not None and opcert.level == "critical":
+            return ForgeProblem.OPCERT_REJECTED
+        return None
 
     @property
     def is_block_producer(self) -> bool:
@@ -223,6 +288,11 @@ class NodeHealth:
     def opcert(self) -> OpcertCounter | None:
         """The op-cert counters, when the agent's optional check reports them."""
         return OpcertCounter.of(self.reported)
+
+    @property
+    def opcert_error(self) -> str | None:
+        """Why the agent's op-cert check failed; reads the sample's JSON."""
+        return check_error(self.reported)
 
     @cached_property
     def kes(self) -> KesOutlook | None:

@@ -54,3 +54,15 @@ class OpcertCounter:
     @property
     def level(self) -> str:
         return "critical" if self.stale or self.over_incremented else "ok"
+
+
+def check_error(reported: dict[str, Any]) -> str | None:
+    """Why the agent's op-cert check failed, None when it passed or is off.
+
+    A failed check sends no counters, so ``OpcertCounter.of`` gives None as
+    for a check that is off: only this error tells the two apart.
+    """
+    error = reported.get("opcert_error")
+    if not isinstance(error, str) or not error.strip():
+        return None
+    return error.strip()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
@@ -26,9 +27,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# cardano-node reports three numbers; a tag may add a pre-release suffix
+# cardano-node reports three numbers, but some releases have only two
+# ("10.2"): the patch is then 0. A tag may add a pre-release suffix
 # ("10.5.3-rc1"). Anything else is not a version we can compare.
-_LABEL = re.compile(r"(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?")
+_LABEL = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?(-[0-9A-Za-z.-]+)?")
 
 
 class Version(NamedTuple):
@@ -40,13 +42,13 @@ class Version(NamedTuple):
 
 
 def parse_version(label: str | None) -> Version | None:
-    """The version in a label such as "10.5.3" or "10.5.3-rc1", else None."""
+    """The version in a label such as "10.5.3", "10.2" or "10.5.3-rc1", else None."""
     match = _LABEL.fullmatch((label or "").strip())
     if match is None:
         return None
 
     major, minor, patch, suffix = match.groups()
-    return Version(int(major), int(minor), int(patch), is_release=suffix is None)
+    return Version(int(major), int(minor), int(patch or 0), is_release=suffix is None)
 
 
 class VersionLevel(models.TextChoices):
@@ -96,6 +98,9 @@ def version_status(label: str | None) -> VersionStatus:
     return VersionStatus(level=level, latest=latest, minimum=minimum)
 
 
+# Keyed on the value, so an overridden setting is parsed anew, but a list of
+# a thousand nodes parses each threshold once.
+@lru_cache(maxsize=8)
 def _setting_version(name: str, value: str) -> Version:
     # The settings module validates both at startup; this guards overrides.
     version = parse_version(value)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.nodes import actions, charts, disk, health
+from apps.nodes import actions, charts, delivery, disk, health
 from apps.nodes.forms import NodeForm
 from apps.nodes.models import Node
 from apps.organizations.access import organization_for
@@ -65,7 +65,7 @@ def edit(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
     found = _node(request, organization, node)
     form = NodeForm(request.POST or None, instance=found, organization=organization)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        actions.change_node(found, **form.cleaned_data)
         messages.success(request, _("Node saved."))
         return redirect("nodes:detail", organization.public_id, found.public_id)
     context = {"organization": organization, "node": found, "form": form}
@@ -90,8 +90,11 @@ def delete(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
 def detail(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
     organization = organization_for(request.user, org)
     found = _node(request, organization, node, with_state=True)
+    panels = _panel_context(organization, found)
     context = {
-        **_panel_context(organization, found),
+        **panels,
+        "refusal_is_current": delivery.refusal_is_current(found),
+        "recent_loss": delivery.recent_loss(found, panels["health"].delivery),
         "ranges": [(key, window.label) for key, window in charts.RANGES.items()],
         "default_range": charts.DEFAULT_RANGE,
         "can_operate": can(organization.role, Permission.OPERATE),
@@ -183,11 +186,13 @@ def _node(
 
 def _panel_context(organization: Organization, node: Node) -> dict[str, Any]:
     now = timezone.now()
-    outlook = disk.forecasts([node], now, with_bytes=True).get(node.pk)
+    outlook = disk.forecasts([node], now).get(node.pk)
+    row = health.NodeHealth.of(node, now, outlook)
     return {
         "organization": organization,
         "node": node,
-        "health": health.NodeHealth.of(node, now, outlook),
+        "health": row,
+        "disk_bytes_per_day": disk.bytes_per_day(outlook, row.fullest_disk),
     }
 
 

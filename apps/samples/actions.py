@@ -25,6 +25,7 @@ from apps.samples.models import (
     Rollup,
     Sample,
 )
+from apps.samples.producer import producer_columns
 from apps.samples.protocol import IncomingSample
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ def _state(newest: storage.Row, now: datetime) -> storage.Row:
         "ts": newest["ts"],
         "updated_at": now,
         **metrics,
+        **producer_columns(newest["data"]),
     }
 
 

@@ -20,7 +20,7 @@ def typed_columns(sample: dict[str, Any], ts: datetime, network: str) -> dict[st
         "load_1m": host.get("load_1m"),
         "memory_percent": _object(host.get("memory")).get("percent"),
         "swap_percent": _object(host.get("swap")).get("percent"),
-        "disk_percent": _fullest_disk(host.get("disks")),
+        "disk_percent": (fullest_disk(host.get("disks")) or {}).get("percent"),
         "node_reachable": node.get("reachable") is True,
         # Longer strings are cut rather than refused: a sample is worth more
         # than the tail of an odd version label.
@@ -49,13 +49,19 @@ def _first(*values: Any) -> Any:
     return next((value for value in values if value is not None), None)
 
 
-def _fullest_disk(disks: Any) -> float | None:
-    shares = [
-        disk["percent"]
+def fullest_disk(disks: Any) -> dict[str, Any] | None:
+    """The entry of a sample's ``host.disks`` with the highest percent.
+
+    The one rule for "the fullest disk": the typed column takes its percent
+    and the node page its mount point and bytes, so both name the same disk.
+    Byte counts are optional, a percent is what makes an entry count.
+    """
+    reporting = [
+        disk
         for disk in disks or []
         if isinstance(disk, dict) and disk.get("percent") is not None
     ]
-    return max(shares, default=None)
+    return max(reporting, key=lambda disk: disk["percent"], default=None)
 
 
 def _tip_lag(network: str, ts: datetime, tip_slot: int | None) -> int | None:

@@ -113,13 +113,26 @@ class NodeState(Metrics):
     """The newest sample of each node, kept apart so overview pages read one row.
 
     Only a sample newer than ``ts`` replaces it, so a backlog sent after an
-    outage never moves it back in time.
+    outage never moves it back in time. Beyond the shared metrics it keeps
+    the producer's forging and op-cert values (``producer.py``), so the
+    overview can tell a producer that cannot make blocks without loading
+    ``data``; raw samples do not need them.
     """
 
     node = models.OneToOneField(
         Node, on_delete=models.CASCADE, related_name="state", primary_key=True
     )
     ts = models.DateTimeField()
+    forging_enabled = models.BooleanField(null=True)
+    could_not_forge = models.BigIntegerField(
+        null=True, help_text=_("leader slots not forged in since the node started")
+    )
+    opcert_counter = models.BigIntegerField(
+        null=True, help_text=_("the counter of the op-cert on disk")
+    )
+    opcert_counter_on_chain = models.BigIntegerField(
+        null=True, help_text=_("the counter the chain last saw from the pool")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NodeStateQuerySet.as_manager()

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.nodes.actions import find_node_by_token
+from apps.nodes.actions import authenticate_agent
 from apps.nodes.models import Node, NodeRole
 from apps.organizations.models import Organization
 from apps.samples.models import Rollup
@@ -143,9 +143,9 @@ def test_adding_a_node_shows_its_token_once_and_lists_it(
 
     # Then the token is shown, with the commands to install the agent
     token = page.get_by_test_id("agent-token").inner_text()
-    node = find_node_by_token(token)
-    assert node is not None
-    assert node.name == "relay-1 (Frankfurt)"
+    agent = authenticate_agent(token)
+    assert agent is not None
+    assert Node.objects.get(pk=agent.pk).name == "relay-1 (Frankfurt)"
     one_command = page.locator("#install-one-command")
     expect(one_command).to_be_visible()
     expect(one_command).to_contain_text(token)

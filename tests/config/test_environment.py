@@ -124,7 +124,14 @@ def test_a_release_number_is_read_or_defaulted() -> None:
     assert env.version("NODE_RELEASE_MINIMUM", "10.7.0") == "10.7.0"
 
 
-@pytest.mark.parametrize("value", ["10.7", "v10.7.0", "10.7.0-rc1", "latest"])
+def test_a_two_part_release_number_is_a_release_number() -> None:
+    # Some cardano-node releases have two numbers, such as 10.2.
+    env = Env({"NODE_RELEASE_MINIMUM": "10.2"})
+
+    assert env.version("NODE_RELEASE_MINIMUM", "10.7.0") == "10.2"
+
+
+@pytest.mark.parametrize("value", ["10", "10.7.0.1", "v10.7.0", "10.7.0-rc1", "latest"])
 def test_a_bad_release_number_is_an_error_naming_the_variable(value: str) -> None:
     with pytest.raises(ImproperlyConfigured, match="NODE_RELEASE_MINIMUM"):
         Env({"NODE_RELEASE_MINIMUM": value}).version("NODE_RELEASE_MINIMUM", "10.7.0")

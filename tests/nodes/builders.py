@@ -10,6 +10,7 @@ from apps.nodes.actions import create_node
 from apps.nodes.models import Node
 from apps.organizations.models import Organization
 from apps.samples.models import NodeState, Rollup, Sample
+from apps.samples.producer import producer_columns
 
 _numbers = itertools.count(1)
 
@@ -20,8 +21,13 @@ def make_node(organization: Organization, **fields: Any) -> Node:
 
 
 def report(node: Node, ts: datetime, **metrics: Any) -> NodeState:
-    """Makes ``ts`` the node's newest sample, with these typed values."""
+    """Makes ``ts`` the node's newest sample, with these typed values.
+
+    The producer's columns come from ``data`` as the intake takes them,
+    unless given.
+    """
     metrics.setdefault("node_reachable", True)
+    metrics = {**producer_columns(metrics.get("data") or {}), **metrics}
     state, _created = NodeState.objects.update_or_create(
         node=node, defaults={"ts": ts, **metrics}
     )

@@ -17,7 +17,7 @@ from apps.demo import agents
 from apps.demo.actions import DEMO_NODES, DEMO_ORGANIZATION, ensure_demo_nodes
 from apps.demo.simulator import SimulatedNode, block_slot, tip_at
 from apps.networks.slots import datetime_to_slot
-from apps.nodes.actions import find_node_by_token
+from apps.nodes.actions import authenticate_agent
 from apps.nodes.disk import Bucket, DiskOutlook, outlook
 from apps.nodes.models import Node, NodeRole
 from apps.samples.models import NodeState, Sample
@@ -173,7 +173,9 @@ def test_the_runner_delivers_history_and_live_samples(live_server, tmp_path):
         server.stop()
 
     # Then the service holds the history and the live samples, from its token
-    assert find_node_by_token(demo.config.token) == node
+    agent = authenticate_agent(demo.config.token)
+    assert agent is not None
+    assert agent.pk == node.pk
     assert Sample.objects.filter(node=node).count() >= 62
     state = NodeState.objects.get(node=node)
     assert state.kes_remaining_periods is not None

@@ -9,9 +9,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from apps.nodes.disk import Bucket, DiskOutlook, FullestDisk, forecasts, outlook, slope
+from apps.nodes.disk import (
+    Bucket,
+    DiskOutlook,
+    FullestDisk,
+    bytes_per_day,
+    forecasts,
+    outlook,
+    slope,
+)
 from apps.nodes.models import Node
+from apps.samples.metrics import typed_columns
 from apps.samples.models import Resolution
 from tests.nodes.builders import make_node, report, rollup
 
@@ -182,21 +193,38 @@ def test_the_fullest_disk_turns_points_into_bytes():
         }
     }
     fullest = FullestDisk.of(data)
-
     result = DiskOutlook(
-        percent=60.0,
-        points_per_day=1.2,
-        span=timedelta(hours=24),
-        ts=NOW,
-        disk=fullest,
+        percent=60.0, points_per_day=1.2, span=timedelta(hours=24), ts=NOW
     )
 
     # Then a point is a hundredth of used + free (1,000 GiB), not of the total
     assert fullest is not None
     assert fullest.mountpoint == "/var/lib/cardano"
-    assert result.bytes_per_day == pytest.approx(12 * GIB)
-    assert result.bytes_left == 400 * GIB
+    assert bytes_per_day(result, fullest) == pytest.approx(12 * GIB)
     assert result.days_left == pytest.approx(40 / 1.2)
+
+
+def test_the_column_and_the_page_pick_the_same_disk():
+    # Given the fullest disk without byte counts, beside one with them
+    data = {
+        "host": {
+            "disks": [
+                _disk("/", used=40, free=60, percent=40.0),
+                {"mountpoint": "/var/lib/cardano", "percent": 60.0},
+            ]
+        }
+    }
+
+    fullest = FullestDisk.of(data)
+
+    # Then the page names the disk whose percent the column holds, without bytes
+    assert typed_columns(data, NOW, "mainnet")["disk_percent"] == 60.0
+    assert fullest == FullestDisk("/var/lib/cardano", None, None)
+    assert fullest.usable_bytes is None
+    result = DiskOutlook(
+        percent=60.0, points_per_day=1.2, span=timedelta(hours=24), ts=NOW
+    )
+    assert bytes_per_day(result, fullest) is None
 
 
 @pytest.mark.parametrize(
@@ -227,6 +255,53 @@ def test_forecasts_read_every_node_in_one_query(actors, django_assert_num_querie
     assert set(found) == {node.pk for node in nodes}
     rates = [found[node.pk].points_per_day for node in nodes]
     assert rates == pytest.approx([0.0, 1.0, 2.0], abs=1e-9)
+
+
+def test_a_day_of_hours_reads_no_five_minute_buckets(actors):
+    # Given a node with a day of hourly buckets and 5-minute ones too
+    now = datetime.now(UTC)
+    node = make_node(actors.organization)
+    for bucket in _line(HOUR, 24, per_hour=0.1, at_now=50.0, now=now):
+        rollup(node, HOUR, bucket.start, disk_percent_avg=bucket.value)
+    for bucket in _line(FIVE, 72, per_hour=5.0, at_now=50.0, now=now):
+        rollup(node, FIVE, bucket.start, disk_percent_avg=bucket.value)
+    report(node, now, disk_percent=50.0)
+    with_state = list(Node.objects.select_related("state"))
+
+    # When its outlook is read
+    with CaptureQueriesContext(connection) as queries:
+        found = forecasts(with_state, now)
+
+    # Then the hours decide, and no 5-minute bucket was asked for
+    assert found[node.pk].points_per_day == pytest.approx(2.4)
+    assert len(queries) == 1
+    assert f"'{FIVE}'" not in queries[0]["sql"]
+
+
+def test_only_nodes_short_of_hours_read_five_minute_buckets(
+    actors, django_assert_num_queries
+):
+    # Given two nodes with a day of hours and two new ones with 5-minute buckets
+    now = datetime.now(UTC)
+    old = [make_node(actors.organization) for _number in range(2)]
+    new = [make_node(actors.organization) for _number in range(2)]
+    for node in old:
+        for bucket in _line(HOUR, 24, per_hour=0.1, at_now=50.0, now=now):
+            rollup(node, HOUR, bucket.start, disk_percent_avg=bucket.value)
+    for node in new:
+        for bucket in _line(FIVE, 36, per_hour=1.0, at_now=50.0, now=now):
+            rollup(node, FIVE, bucket.start, disk_percent_avg=bucket.value)
+    for node in [*old, *new]:
+        report(node, now, disk_percent=50.0)
+    with_state = list(Node.objects.select_related("state"))
+
+    # When their outlooks are read: hours first, then 5 minutes for the new ones
+    with django_assert_num_queries(2):
+        found = forecasts(with_state, now)
+
+    # Then each has the rate of its own resolution
+    rates = [found[node.pk].points_per_day for node in [*old, *new]]
+    assert rates == pytest.approx([2.4, 2.4, 24.0, 24.0])
 
 
 def _disk(mountpoint: str, *, used: int, free: int, percent: float) -> dict:

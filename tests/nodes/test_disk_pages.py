@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from apps.nodes.disk import FullestDisk
 from apps.nodes.models import Node
 from apps.organizations.models import Organization
 from apps.samples.buckets import floor
@@ -121,6 +122,46 @@ def test_a_new_node_has_no_trend_yet(actors, member_client):
 
     assert "40 %" in panel
     assert "Not enough history for a trend yet" in panel
+
+
+def test_a_fullest_disk_without_byte_counts_keeps_its_own_mount_point(
+    actors, member_client
+):
+    # Given a chain disk at 80 % that reports no bytes, and a root disk that does
+    node = make_node(actors.organization)
+    disks = [
+        {"mountpoint": "/", "used_bytes": 9 * GIB, "free_bytes": 91 * GIB,
+         "percent": 9.0},
+        {"mountpoint": "/var/lib/cardano", "percent": 80.0},
+    ]  # fmt: skip
+    report(node, timezone.now(), disk_percent=80.0, data={"host": {"disks": disks}})
+
+    # When its page is read
+    panel = _disk_panel(_detail(member_client, node))
+
+    # Then the figure, the mount point and the free space are the chain disk's
+    assert "80 %" in panel
+    assert "<code>/var/lib/cardano</code>" in panel
+    assert "<code>/</code>" not in panel
+    assert "91.0 GB" not in panel
+
+
+def test_the_node_page_reads_the_samples_disks_once(actors, member_client, monkeypatch):
+    node = make_node(actors.organization)
+    _filling(node, 62.0, 1.2)
+    parse = FullestDisk.of.__func__
+    calls = []
+
+    def counted(cls, data):
+        calls.append(data)
+        return parse(cls, data)
+
+    monkeypatch.setattr(FullestDisk, "of", classmethod(counted))
+
+    panel = _disk_panel(_detail(member_client, node))
+
+    assert len(calls) == 1
+    assert "growing 1.2 points a day (~12.0 GB a day)" in panel
 
 
 def test_the_node_page_reads_the_rollups_once(actors, member_client):

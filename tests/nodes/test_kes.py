@@ -76,3 +76,42 @@ def test_days_left_run_from_now_when_the_sample_is_old():
 def test_more_periods_than_a_key_can_hold_give_no_outlook(remaining):
     # Mainnet keys evolve at most 62 times: anything above is a broken report.
     assert kes_outlook("mainnet", remaining, TS) is None
+
+
+@pytest.mark.parametrize(
+    ("later", "periods", "level"),
+    [
+        # Periods begin at TS + 35,091 s and every 129,600 s after.
+        (timedelta(0), 10, "ok"),
+        (timedelta(seconds=35_090), 10, "ok"),
+        (timedelta(seconds=35_091), 9, "ok"),
+        (timedelta(days=3), 8, "warning"),
+        (timedelta(days=13, seconds=78_290), 1, "warning"),
+        (timedelta(days=13, seconds=78_291), 0, "critical"),
+        (timedelta(days=20), 0, "critical"),
+    ],
+)
+def test_the_level_follows_the_periods_left_now(later, periods, level):
+    # Given a sample with 10 periods left at TS, read later
+    kes = kes_outlook("mainnet", 10, TS, TS + later)
+
+    # Then the periods that began since count off, and the level with them
+    assert kes is not None
+    assert (kes.remaining_periods, kes.level) == (periods, level)
+
+
+def test_a_producer_silent_since_its_key_ran_out_is_expired():
+    # Given a block producer whose last sample, 20 days ago, had 10 periods
+    kes = kes_outlook("mainnet", 10, TS, TS + timedelta(days=20))
+
+    # Then it shows no days left, and expired rather than fine
+    assert kes is not None
+    assert kes.days_left == 0.0
+    assert kes.level == "critical"
+
+
+def test_a_clock_behind_the_sample_keeps_the_samples_count():
+    kes = kes_outlook("mainnet", 10, TS, TS - timedelta(days=2))
+
+    assert kes is not None
+    assert kes.remaining_periods == 10

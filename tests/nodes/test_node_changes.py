@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from apps.nodes.actions import record_refusal
+from apps.nodes.forms import NodeForm
 from apps.nodes.models import Node
 from tests.nodes.builders import make_node
 
@@ -48,6 +50,30 @@ def test_a_member_sets_when_a_silent_node_counts_as_down(actors, member_client):
     assert response.status_code == 302
     node.refresh_from_db()
     assert node.down_after_seconds == 1800
+
+
+def test_saving_keeps_a_refusal_the_intake_wrote_meanwhile(
+    actors, member_client, monkeypatch
+):
+    # Given the intake records a refusal while the change is being checked
+    node = make_node(actors.organization, name="relay-1")
+    clean = NodeForm.clean
+
+    def clean_while_the_intake_refuses(form: NodeForm) -> dict:
+        record_refusal(node.pk, "samples[0].ts: ts is in the future")
+        return clean(form)
+
+    monkeypatch.setattr(NodeForm, "clean", clean_while_the_intake_refuses)
+
+    # When the change is saved
+    response = member_client.post(_url("edit", node), _form(node, name="relay-fra"))
+
+    # Then both the change and the refusal are kept
+    assert response.status_code == 302
+    node.refresh_from_db()
+    assert node.name == "relay-fra"
+    assert node.last_refusal == "samples[0].ts: ts is in the future"
+    assert node.last_refusal_at is not None
 
 
 def test_keeping_its_own_name_is_not_a_clash(actors, member_client):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.nodes import releases
 from apps.nodes.health import NodeHealth
 from apps.nodes.models import Node
 from apps.nodes.releases import Version, VersionLevel, parse_version, version_status
@@ -34,13 +36,52 @@ UNKNOWN = VersionLevel.UNKNOWN
         ("12.0.0", CURRENT),
         ("", UNKNOWN),
         (None, UNKNOWN),
+        ("10.2", BELOW),
+        ("11.0", OUTDATED),
+        ("11.1", CURRENT),
         ("garbage", UNKNOWN),
-        ("11.0", UNKNOWN),
+        ("11", UNKNOWN),
         ("11.0.1.2", UNKNOWN),
     ],
 )
 def test_the_default_thresholds(label: str | None, level: VersionLevel) -> None:
     assert version_status(label).level == level
+
+
+def test_a_two_part_version_has_patch_zero() -> None:
+    # Real releases such as 10.2 carry two numbers only.
+    assert parse_version("10.2") == Version(10, 2, 0)
+    assert parse_version("10.2-rc1") == Version(10, 2, 0, is_release=False)
+
+
+def test_two_part_thresholds_are_read_too(settings) -> None:
+    settings.NODE_RELEASE_LATEST = "10.3"
+    settings.NODE_RELEASE_MINIMUM = "10.2"
+
+    assert version_status("10.1.4").level == BELOW
+    assert version_status("10.2.0").level == OUTDATED
+    assert version_status("10.3").level == CURRENT
+
+
+def test_each_threshold_is_parsed_once_for_a_whole_list(settings) -> None:
+    # Given thresholds no earlier test has parsed
+    settings.NODE_RELEASE_LATEST = "12.4.1"
+    settings.NODE_RELEASE_MINIMUM = "12.0.3"
+    calls = []
+    real = releases.parse_version
+
+    def counting(label):
+        calls.append(label)
+        return real(label)
+
+    # When a thousand rows are judged
+    with patch.object(releases, "parse_version", counting):
+        for _ in range(1000):
+            version_status("12.2.0")
+
+    # Then each setting was parsed once, the rows each once
+    assert calls.count("12.4.1") == 1
+    assert calls.count("12.0.3") == 1
 
 
 def test_a_pre_release_sorts_before_its_release() -> None:

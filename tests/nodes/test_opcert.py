@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.nodes.models import Node, NodeRole
-from apps.nodes.opcert import OpcertCounter
+from apps.nodes.opcert import OpcertCounter, check_error
 from tests.nodes.builders import make_node, report
 
 
@@ -129,3 +129,46 @@ def test_nothing_shows_when_the_agent_does_not_check(actors, member_client) -> N
     assert "Periods left" in panel
     assert "Op-cert counter" not in panel
     assert "op-cert on disk" not in panel
+    assert "check failed" not in panel
+
+
+def test_a_failed_check_says_why() -> None:
+    assert check_error({"opcert_counter": None, "opcert_error": " timeout "}) == (
+        "timeout"
+    )
+    assert check_error({"opcert_counter": 4, "opcert_error": None}) is None
+    assert check_error({"opcert_error": ""}) is None
+    assert check_error({}) is None
+
+
+def test_the_panel_warns_when_the_check_failed(actors, member_client) -> None:
+    # Given a producer whose agent could not run its op-cert check
+    node = _producer(
+        actors.organization,
+        opcert_counter=None,
+        opcert_error="cardano-cli exited 1: <socket> not found",
+    )
+
+    # When its KES panel is read
+    panel = _kes_panel(member_client, node)
+
+    # Then it says the check failed, with the agent's reason, escaped
+    assert '<p class="status warning" data-testid="opcert-error">' in panel
+    assert (
+        "Op-cert check failed: cardano-cli exited 1: &lt;socket&gt; not found" in panel
+    )
+    assert "<socket>" not in panel
+
+
+def test_a_failed_check_shows_without_a_kes_figure_too(actors, member_client):
+    node = make_node(actors.organization, role=NodeRole.BLOCK_PRODUCER)
+    report(
+        node,
+        timezone.now(),
+        node_reachable=False,
+        data={"node": {"reachable": False, "opcert_error": "no answer in 10 s"}},
+    )
+
+    panel = _kes_panel(member_client, node)
+
+    assert "Op-cert check failed: no answer in 10 s" in panel

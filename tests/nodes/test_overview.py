@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.nodes.health import kes_outlook
 from apps.nodes.models import NodeRole
 from tests.nodes.builders import make_node, report
+
+TS = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def _overview(client, organization):
@@ -101,11 +102,17 @@ def test_the_calm_line_says_how_many_need_attention(actors, member_client):
     assert "1 needs attention: see its flags below." in page
 
 
-def test_the_list_shows_each_number_with_its_unit_and_age(actors, member_client):
+def test_the_list_shows_each_number_with_its_unit_and_age(
+    actors, member_client, monkeypatch
+):
+    # Mainnet's KES period at TS began 94,509 s earlier (test_kes.py): 27
+    # periods left at TS end 27 x 129,600 - 94,509 s later, 39.406 days
+    # after TS, and 8 s fewer after the clock's now.
+    monkeypatch.setattr(timezone, "now", lambda: TS + timedelta(seconds=8))
     node = make_node(actors.organization, name="bp-1", role=NodeRole.BLOCK_PRODUCER)
     report(
         node,
-        timezone.now() - timedelta(seconds=8),
+        TS,
         tip_lag_slots=12,
         kes_remaining_periods=27,
         cpu_percent=23.4,
@@ -120,7 +127,7 @@ def test_the_list_shows_each_number_with_its_unit_and_age(actors, member_client)
 
     assert "12 slots behind" in page
     assert "8 s ago" in page
-    assert f"{_days_left(27, 8)} days left" in page
+    assert "39.4 days left" in page
     assert "expires " in page
     assert "10.1.4" in page
     assert (
@@ -186,9 +193,43 @@ def test_no_alert_counter_is_shown_before_alerts_exist(actors, member_client):
     assert counters.count("<li") == 3
 
 
-def _days_left(remaining: int, seconds_ago: int) -> str:
-    """What the page must show: days to the expiry of a sample taken just now."""
-    ts = timezone.now() - timedelta(seconds=seconds_ago)
-    outlook = kes_outlook("mainnet", remaining, ts)
-    assert outlook is not None
-    return f"{outlook.days_left:.1f}".removesuffix(".0")
+def test_a_key_that_ran_out_since_the_sample_comes_first(
+    actors, member_client, monkeypatch
+):
+    # Given a producer whose key had 1 period left 30 s ago and ran out at
+    # the period boundary (TS + 35,091 s) 10 s ago, and a relay behind
+    now = TS + timedelta(seconds=35_101)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    bp = make_node(actors.organization, name="z-bp", role=NodeRole.BLOCK_PRODUCER)
+    report(bp, now - timedelta(seconds=30), tip_lag_slots=0, kes_remaining_periods=1)
+    behind = make_node(actors.organization, name="a-behind")
+    report(behind, now - timedelta(seconds=30), tip_lag_slots=120)
+
+    # When the overview lists them
+    overview = _overview(member_client, actors.organization).context["node_overview"]
+
+    # Then the expired key is critical, before the warning
+    assert [row.node.name for row in overview.rows] == ["z-bp", "a-behind"]
+    assert (overview.rows[0].kes.level, overview.rows[0].attention) == (
+        "critical",
+        "critical",
+    )
+    assert overview.counts["attention"] == 2
+
+
+def test_a_producer_silent_for_weeks_shows_its_key_expired(
+    actors, member_client, monkeypatch
+):
+    monkeypatch.setattr(timezone, "now", lambda: TS + timedelta(days=20))
+    node = make_node(actors.organization, name="bp", role=NodeRole.BLOCK_PRODUCER)
+    report(node, TS, tip_lag_slots=0, kes_remaining_periods=10)
+
+    response = _overview(member_client, actors.organization)
+
+    row = response.context["node_overview"].rows[0]
+    assert (row.status, row.kes.level, row.attention) == (
+        "down",
+        "critical",
+        "critical",
+    )
+    assert '<span class="kes critical"' in response.content.decode()

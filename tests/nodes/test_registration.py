@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from apps.nodes.actions import find_node_by_token
+from apps.nodes.actions import authenticate_agent
 from apps.nodes.models import Node, NodeRole
 
 POOL_ID = "pool1p020rt3rq6q96a5dxugn0j9xnel68d2gdg7xqylzpaywqnwl6fv"
@@ -42,7 +42,9 @@ def test_a_member_registers_a_node_and_sees_its_token_once(actors, member_client
     assert token.startswith("sga_")
     assert token in response.content.decode()
     assert "no-store" in response["Cache-Control"]
-    assert find_node_by_token(token) == node
+    agent = authenticate_agent(token)
+    assert agent is not None
+    assert agent.pk == node.pk
 
     # And the node's own page never shows it again
     detail = member_client.get(
@@ -59,7 +61,9 @@ def test_a_member_registers_a_node_and_sees_its_token_once(actors, member_client
     assert token not in again.content.decode()
     assert "shown only once" in again.content.decode()
     node.refresh_from_db()
-    assert find_node_by_token(token) == node
+    agent = authenticate_agent(token)
+    assert agent is not None
+    assert agent.pk == node.pk
 
 
 def test_only_the_hash_of_the_token_is_stored(actors, member_client):
