@@ -21,10 +21,11 @@ from apps.nodes.models import Node
 from apps.organizations.access import organization_for
 from apps.organizations.models import Organization
 from apps.organizations.roles import Permission, can
+from spoguild import shown_once
 
-# A new token's plaintext waits in the session for exactly one page view, so
-# reloading the token page neither resubmits the form nor rotates again.
-NEW_TOKEN_SESSION = "new_agent_token"
+# A new token's plaintext waits for exactly one page view, so reloading the
+# token page neither resubmits the form nor rotates again.
+NEW_TOKEN = "new_agent_token"
 
 
 def overview_context(user: Any, organization: Organization) -> dict[str, Any]:
@@ -141,17 +142,16 @@ def rotate_token(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def token(request: HttpRequest, org: UUID, node: UUID) -> HttpResponse:
-    """The new token, once: a second look finds the session empty."""
+    """The new token, once: a second look finds nothing waiting."""
     organization = organization_for(request.user, org)
     found = _node(request, organization, node)
-    waiting = request.session.get(NEW_TOKEN_SESSION) or {}
+    waiting = shown_once.take(request, NEW_TOKEN) or {}
     if waiting.get("node") != str(found.public_id):
         messages.info(
             request,
             _("A token is shown only once. Rotate it to get a new one."),
         )
         return redirect("nodes:detail", organization.public_id, found.public_id)
-    del request.session[NEW_TOKEN_SESSION]
     return _token_page(
         request, organization, found, waiting["token"], created=waiting["created"]
     )
@@ -204,11 +204,8 @@ def _show_token_once(
     *,
     created: bool,
 ) -> HttpResponse:
-    request.session[NEW_TOKEN_SESSION] = {
-        "node": str(node.public_id),
-        "token": token,
-        "created": created,
-    }
+    secret = {"node": str(node.public_id), "token": token, "created": created}
+    shown_once.keep(request, NEW_TOKEN, secret)
     return redirect("nodes:token", organization.public_id, node.public_id)
 
 

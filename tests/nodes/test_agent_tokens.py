@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from apps.nodes.actions import authenticate_agent, create_node
@@ -38,6 +39,22 @@ def test_rotating_shows_a_new_token_and_the_old_one_stops_working(actors, owner_
     assert "no-store" in response["Cache-Control"]
     assert _owner_pk(new) == node.pk
     assert authenticate_agent(old) is None
+
+
+def test_a_rotated_token_never_reaches_the_session_store(actors, owner_client):
+    # Sessions live in the database and its backups; the token must not.
+    node, _old = _registered(actors.organization)
+
+    owner_client.post(_url("rotate_token", node))
+    waiting = [session.get_decoded() for session in Session.objects.all()]
+    shown = owner_client.get(_url("token", node))
+    again = owner_client.get(_url("token", node), follow=True)
+
+    token = shown.context["token"]
+    assert _owner_pk(token) == node.pk
+    assert waiting
+    assert all(token not in str(data) for data in waiting)
+    assert token not in again.content.decode()
 
 
 def test_revoking_leaves_the_node_without_a_working_token(actors, owner_client):
