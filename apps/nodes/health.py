@@ -5,7 +5,7 @@ the rest here: status, KES outlook, forge counters, version status, severity
 order. The disk outlook comes from recent rollups (``disk.py``) and is handed
 in. Nothing here queries the database except ``overview``, which reads every
 node of an organization with its state in one query and their disk trends in
-one more, whatever their number.
+one or two more (hourly, then 5-minute for new nodes), whatever their number.
 """
 
 from __future__ import annotations
