@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,12 +14,7 @@ from tests.pools.pages_support import ADA, add_epochs, make_pool, pool_id_for
 LIST = reverse("pool-list")
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    # Every anonymous request counts against the address's rate in the cache.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_throttle")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ an unknown network is a 400 naming the field, and the schema documents it."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from apps.pools.models import Pool
@@ -13,12 +12,7 @@ from tests.pools.pages_support import add_epochs, make_pool, pool_id_for
 SHARED_ID = pool_id_for(4_343)
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    # Every anonymous request counts against the address's rate in the cache.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_throttle")
 
 
 @pytest.fixture
