@@ -60,6 +60,26 @@ class ForgeProblem(models.TextChoices):
     COULD_NOT_FORGE = "could_not_forge", _("could not forge")
     OPCERT_REJECTED = "opcert_rejected", _("op-cert rejected")
 
+    @property
+    def explanation(self) -> str:
+        """What the badge means, for its tooltip."""
+        return str(_FORGE_PROBLEM_EXPLANATIONS[self])
+
+
+_FORGE_PROBLEM_EXPLANATIONS = {
+    ForgeProblem.FORGING_OFF: _(
+        "The node does not try to forge: it makes no blocks. See its node page."
+    ),
+    # The node counts these from its start: the badge stays until a restart.
+    ForgeProblem.COULD_NOT_FORGE: _(
+        "Since the node started, it was leader in a slot it could not forge in."
+        " See its node page; the count starts again when the node restarts."
+    ),
+    ForgeProblem.OPCERT_REJECTED: _(
+        "The chain would refuse blocks made with this op-cert. See its node page."
+    ),
+}
+
 
 @dataclass(frozen=True)
 class KesOutlook:

@@ -121,3 +121,12 @@ def test_a_relay_is_never_judged_on_forging(actors, member_client):
     overview = _overview(member_client, actors.organization).context["node_overview"]
 
     assert (overview.rows[0].attention, overview.rows[0].forge_problem) == ("ok", None)
+
+
+def test_the_could_not_forge_badge_says_it_lasts_until_a_restart(actors, member_client):
+    # The node counts these since it started, so the badge cannot fade alone.
+    _producer(actors.organization, "bp", could_not_forge=1)
+
+    page = _overview(member_client, actors.organization).content.decode()
+
+    assert "the count starts again when the node restarts" in page
