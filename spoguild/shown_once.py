@@ -11,6 +11,7 @@ anyway.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -32,9 +33,13 @@ def take(request: HttpRequest, purpose: str) -> dict[str, Any] | None:
         return None
     key = _key(request, purpose)
     secret: dict[str, Any] | None = cache.get(key)
-    cache.delete(key)
+    if secret is not None:
+        cache.delete(key)
     return secret
 
 
 def _key(request: HttpRequest, purpose: str) -> str:
-    return f"shown-once:{purpose}:{request.session.session_key}"
+    # Hashed: the session key is a credential, and cache key names are
+    # listed by anyone who can browse the cache.
+    session = hashlib.sha256(str(request.session.session_key).encode()).hexdigest()
+    return f"shown-once:{purpose}:{session}"
